@@ -1,0 +1,233 @@
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
+import type { ContentPolicy, ContextKeys } from "./types.js";
+import { createHash } from "node:crypto";
+import { serializePayload } from "./serialize.js";
+import { firstGenerations, finishReason } from "./messages.js";
+import {
+  ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY,
+  ATTR_GEN_AI_REQUEST_SEED,
+  ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_REQUEST_TOP_K,
+  ATTR_GEN_AI_REQUEST_TOP_P,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_LANGCHAIN_METADATA_PREFIX,
+  ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS,
+  ATTR_LANGCHAIN_LANGGRAPH_NODE,
+  ATTR_LANGCHAIN_LANGGRAPH_STEP,
+  ATTR_SESSION_ID,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
+  PAYLOAD_SHA256_SUFFIX,
+  PAYLOAD_SIZE_SUFFIX,
+  PAYLOAD_TRUNCATED_SUFFIX,
+} from "./semconv.js";
+
+type Dict = Record<string, unknown>;
+
+function asDict(value: unknown): Dict | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Dict) : undefined;
+}
+
+function firstDefined(source: Dict | undefined, keys: readonly string[]): unknown {
+  if (source === undefined) return undefined;
+  for (const key of keys) {
+    const value = source[key];
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+function setNumber(attrs: Attributes, key: string, value: unknown): void {
+  if (typeof value === "number" && Number.isFinite(value)) attrs[key] = value;
+}
+
+function setString(attrs: Attributes, key: string, value: unknown): void {
+  if (typeof value === "string" && value !== "") attrs[key] = value;
+}
+
+/** Metadata keys that name the identity a run belongs to, in order of preference. */
+export const DEFAULT_CONTEXT_KEYS: ContextKeys = {
+  session: ["session.id", "session_id", "sessionId"],
+  user: ["user.id", "user_id", "userId"],
+  tenant: ["tenant.id", "tenant_id", "tenantId"],
+  conversation: ["gen_ai.conversation.id", "conversation_id", "conversationId", "thread_id"],
+};
+
+/** session / user / tenant / conversation ids found in a run's metadata. */
+export function contextAttributes(metadata: Dict, keys: ContextKeys): Attributes {
+  const attrs: Attributes = {};
+  const put = (attr: string, candidates: readonly string[]): void => {
+    const value = firstDefined(metadata, candidates);
+    if (typeof value === "string" || typeof value === "number") attrs[attr] = String(value);
+  };
+  put(ATTR_SESSION_ID, keys.session);
+  put(ATTR_USER_ID, keys.user);
+  put(ATTR_TENANT_ID, keys.tenant);
+  put(ATTR_GEN_AI_CONVERSATION_ID, keys.conversation);
+  return attrs;
+}
+
+/**
+ * `langchain.metadata.<key>` per metadata entry: primitives as is, homogeneous primitive arrays as arrays,
+ * anything else as bounded JSON. LangGraph's bookkeeping keys also get their own names.
+ */
+export function metadataAttributes(metadata: Dict, maxBytes: number): Attributes {
+  const attrs: Attributes = {};
+  for (const key of Object.keys(metadata)) {
+    const value = metadata[key];
+    if (value === undefined || value === null || typeof value === "function") continue;
+    const attr = ATTR_LANGCHAIN_METADATA_PREFIX + key;
+    if (typeof value === "string" || typeof value === "boolean") attrs[attr] = value;
+    else if (typeof value === "number") {
+      if (Number.isFinite(value)) attrs[attr] = value;
+    } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) attrs[attr] = value as string[];
+    else attrs[attr] = serializePayload(value, maxBytes).text;
+  }
+  setString(attrs, ATTR_LANGCHAIN_LANGGRAPH_NODE, metadata["langgraph_node"]);
+  setNumber(attrs, ATTR_LANGCHAIN_LANGGRAPH_STEP, metadata["langgraph_step"]);
+  setString(attrs, ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS, metadata["langgraph_checkpoint_ns"] ?? metadata["checkpoint_ns"]);
+  return attrs;
+}
+
+// LangChain `ls_provider` values → gen_ai.provider.name well-known values.
+const PROVIDERS: Record<string, string> = {
+  openai: "openai",
+  azure: "azure.ai.openai",
+  azure_openai: "azure.ai.openai",
+  anthropic: "anthropic",
+  google_genai: "gcp.gemini",
+  google_vertexai: "gcp.vertex_ai",
+  google: "gcp.gen_ai",
+  bedrock: "aws.bedrock",
+  amazon_bedrock: "aws.bedrock",
+  mistral: "mistral_ai",
+  mistralai: "mistral_ai",
+  groq: "groq",
+  deepseek: "deepseek",
+  cohere: "cohere",
+  xai: "x_ai",
+  perplexity: "perplexity",
+  ibm: "ibm.watsonx.ai",
+};
+
+/** The model name a run asked for, from invocation params or LangChain's `ls_model_name` metadata. */
+export function requestModel(extraParams: unknown, metadata: Dict): string | undefined {
+  const params = asDict(asDict(extraParams)?.["invocation_params"]);
+  const model = firstDefined(params, ["model", "model_name", "modelName", "model_id", "modelId"]) ?? metadata["ls_model_name"];
+  return typeof model === "string" && model !== "" ? model : undefined;
+}
+
+/** gen_ai.provider.name and gen_ai.request.* from a model run's invocation params and ls_* metadata. */
+export function modelRequestAttributes(extraParams: unknown, metadata: Dict, model: string | undefined): Attributes {
+  const attrs: Attributes = {};
+  const params = asDict(asDict(extraParams)?.["invocation_params"]);
+  const provider = metadata["ls_provider"] ?? params?.["_type"];
+  if (typeof provider === "string" && provider !== "") attrs[ATTR_GEN_AI_PROVIDER_NAME] = PROVIDERS[provider] ?? provider;
+  setString(attrs, ATTR_GEN_AI_REQUEST_MODEL, model);
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_TEMPERATURE, firstDefined(params, ["temperature"]) ?? metadata["ls_temperature"]);
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_P, firstDefined(params, ["top_p", "topP"]));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_K, firstDefined(params, ["top_k", "topK"]));
+  setNumber(
+    attrs,
+    ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+    firstDefined(params, ["max_tokens", "maxTokens", "max_completion_tokens", "maxOutputTokens", "max_output_tokens"]) ??
+      metadata["ls_max_tokens"],
+  );
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, firstDefined(params, ["frequency_penalty", "frequencyPenalty"]));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, firstDefined(params, ["presence_penalty", "presencePenalty"]));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_SEED, firstDefined(params, ["seed"]));
+  const stop = firstDefined(params, ["stop", "stop_sequences", "stopSequences"]) ?? metadata["ls_stop"];
+  if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === "string")) {
+    attrs[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop as string[];
+  }
+  return attrs;
+}
+
+/** Token usage, finish reasons, response model and id from an LLMResult. */
+export function modelResponseAttributes(output: unknown): Attributes {
+  const attrs: Attributes = {};
+  const generations = firstGenerations(output);
+  const reasons: string[] = [];
+  let usage: Dict | undefined;
+  let responseMeta: Dict | undefined;
+  let messageId: unknown;
+  for (const generation of generations) {
+    const reason = finishReason(generation);
+    if (reason !== undefined) reasons.push(reason);
+    const message = asDict(generation["message"]);
+    if (message !== undefined) {
+      usage ??= asDict(message["usage_metadata"]);
+      responseMeta ??= asDict(message["response_metadata"]);
+      messageId ??= message["id"];
+    }
+  }
+  if (reasons.length > 0) attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
+
+  if (usage !== undefined) {
+    setNumber(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage["input_tokens"]);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage["output_tokens"]);
+    const inputDetails = asDict(usage["input_token_details"]);
+    const outputDetails = asDict(usage["output_token_details"]);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, inputDetails?.["cache_read"]);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, inputDetails?.["cache_creation"]);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, outputDetails?.["reasoning"]);
+  } else {
+    // Older integrations and text LLMs report usage in llmOutput.
+    const llmOutput = asDict((output as Dict | undefined)?.["llmOutput"]);
+    const tokenUsage = asDict(llmOutput?.["tokenUsage"] ?? llmOutput?.["token_usage"] ?? llmOutput?.["usage"]);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS, firstDefined(tokenUsage, ["promptTokens", "prompt_tokens", "input_tokens"]));
+    setNumber(
+      attrs,
+      ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+      firstDefined(tokenUsage, ["completionTokens", "completion_tokens", "output_tokens"]),
+    );
+  }
+
+  setString(attrs, ATTR_GEN_AI_RESPONSE_MODEL, firstDefined(responseMeta, ["model_name", "model", "modelName"]));
+  const responseId = firstDefined(responseMeta, ["id", "response_id"]) ?? messageId;
+  // "run-<uuid>" is LangChain's stand-in when the provider sent no id: not a response id.
+  if (typeof responseId === "string" && !responseId.startsWith("run-")) setString(attrs, ATTR_GEN_AI_RESPONSE_ID, responseId);
+  return attrs;
+}
+
+/**
+ * Puts one payload on `attrs` under `key` according to the content policy:
+ * `full` → the serialized text (plus `.truncated`, `.size_bytes`, `.sha256` when it was cut);
+ * `none` → only `.size_bytes` and `.sha256`.
+ */
+export function putPayload(
+  attrs: Record<string, AttributeValue>,
+  key: string,
+  value: unknown,
+  policy: ContentPolicy,
+  maxBytes: number,
+): void {
+  if (value === undefined) return;
+  if (policy === "full") {
+    const payload = serializePayload(value, maxBytes);
+    attrs[key] = payload.text;
+    if (payload.truncated) {
+      attrs[key + PAYLOAD_TRUNCATED_SUFFIX] = true;
+      attrs[key + PAYLOAD_SIZE_SUFFIX] = payload.originalBytes;
+      if (payload.sha256 !== undefined) attrs[key + PAYLOAD_SHA256_SUFFIX] = payload.sha256;
+    }
+    return;
+  }
+  // A one-byte budget makes the serializer hash the full text and keep none of it.
+  const digest = serializePayload(value, 1);
+  attrs[key + PAYLOAD_SIZE_SUFFIX] = digest.originalBytes;
+  attrs[key + PAYLOAD_SHA256_SUFFIX] = digest.sha256 ?? createHash("sha256").update(digest.text, "utf8").digest("hex");
+}

@@ -1,0 +1,60 @@
+import { SpanStatusCode, type Span } from "@opentelemetry/api";
+import type { ContentPolicy } from "./types.js";
+import { ATTR_ERROR_TYPE } from "./semconv.js";
+
+// LangGraph throws these to steer the graph (human-in-the-loop interrupts, commands to a parent graph).
+const CONTROL_FLOW_ERRORS = new Set(["GraphInterrupt", "NodeInterrupt", "ParentCommand", "GraphBubbleUp"]);
+
+/** A low-cardinality type for `error.type`: the error's class name, never its message. */
+export function errorTypeOf(error: unknown): string {
+  try {
+    if (error instanceof Error || (error !== null && typeof error === "object")) {
+      const name = (error as { name?: unknown }).name;
+      if (typeof name === "string" && name !== "" && name !== "Error") return name;
+      const ctor = (error as object).constructor?.name;
+      if (typeof ctor === "string" && ctor !== "" && ctor !== "Object") return ctor;
+      return "Error";
+    }
+  } catch {
+    // Exotic errors (throwing getters, revoked proxies) still get a type.
+  }
+  return typeof error === "string" ? "string" : "_OTHER";
+}
+
+/** Whether an error thrown through a run is LangGraph control flow rather than a failure. */
+export function isControlFlowSignal(error: unknown): boolean {
+  return CONTROL_FLOW_ERRORS.has(errorTypeOf(error));
+}
+
+function messageOf(error: unknown): string {
+  try {
+    if (error !== null && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
+      return (error as { message: string }).message;
+    }
+    return String(error);
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Status ERROR, `error.type`, and an exception event. The message and stack are content (they can quote
+ * user input), so under content policy `none` only the type is recorded.
+ */
+export function recordError(span: Span, error: unknown, policy: ContentPolicy): void {
+  const type = errorTypeOf(error);
+  span.setAttribute(ATTR_ERROR_TYPE, type);
+  if (policy === "none") {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+    span.addEvent("exception", { "exception.type": type });
+    return;
+  }
+  const message = messageOf(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  span.addEvent("exception", {
+    "exception.type": type,
+    "exception.message": message,
+    ...(typeof stack === "string" ? { "exception.stacktrace": stack } : {}),
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Run IDs are span IDs.
+ *
+ * LangChain 1.x run IDs are UUIDv7, whose high 48 bits are a millisecond
+ * timestamp; the low 64 bits are random, so they make the span ID. A root run's
+ * full UUID makes the trace ID, so a run ID found anywhere opens its trace.
+ */
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const INVALID_SPAN_ID = "0000000000000000";
+const INVALID_TRACE_ID = "00000000000000000000000000000000";
+
+/** The run UUID as 32 lower-case hex digits, or undefined when it is not a UUID. */
+function runIdHex(runId: string): string | undefined {
+  if (typeof runId !== "string" || runId.length !== 36) return undefined;
+  const hex = runId.replaceAll("-", "").toLowerCase();
+  return HEX32.test(hex) ? hex : undefined;
+}
+
+/** Span ID for a run: the low 64 bits (last 16 hex digits) of its UUID; undefined for non-UUID or all-zero IDs. */
+export function spanIdFromRunId(runId: string): string | undefined {
+  const hex = runIdHex(runId);
+  if (hex === undefined) return undefined;
+  const spanId = hex.slice(16);
+  return spanId === INVALID_SPAN_ID ? undefined : spanId;
+}
+
+/** Trace ID for a root run: its full UUID as 32 hex digits; undefined for non-UUID or all-zero IDs. */
+export function traceIdFromRunId(runId: string): string | undefined {
+  const hex = runIdHex(runId);
+  return hex === undefined || hex === INVALID_TRACE_ID ? undefined : hex;
+}
+
+/** IDs the handler wants for the one `startSpan` call it is about to make. */
+interface PendingIds {
+  traceId: string | undefined;
+  spanId: string | undefined;
+}
+
+// Shared through globalThis so a generator from one copy of this package serves
+// a handler from another (CJS and ESM builds, nested installs).
+const PENDING_KEY = Symbol.for("@langchain-otel/instrumentation.pending-run-ids");
+type PendingHolder = { [PENDING_KEY]?: PendingIds | undefined };
+
+/**
+ * Runs `fn` (a synchronous `tracer.startSpan` call) with the run's IDs offered
+ * to {@link RunIdGenerator}. Without that generator installed the IDs are
+ * simply not used and the SDK picks random ones.
+ */
+export function withPendingRunIds<T>(traceId: string | undefined, spanId: string | undefined, fn: () => T): T {
+  const holder = globalThis as PendingHolder;
+  const previous = holder[PENDING_KEY];
+  holder[PENDING_KEY] = spanId === undefined ? undefined : { traceId, spanId };
+  try {
+    return fn();
+  } finally {
+    holder[PENDING_KEY] = previous;
+  }
+}
+
+const HEX_DIGITS = "0123456789abcdef";
+
+function randomHex(length: number): string {
+  // Same approach as the SDK's default generator: cheap, non-cryptographic, never all zeros.
+  let out = "";
+  for (let i = 0; i < length; i++) out += HEX_DIGITS[Math.floor(Math.random() * 16)];
+  return /^0+$/.test(out) ? randomHex(length) : out;
+}
+
+/**
+ * An OpenTelemetry SDK `IdGenerator` that gives LangChain run spans their run-derived IDs
+ * (span ID = low 64 bits of the run UUID; trace ID = root run UUID) and random IDs to every other span.
+ *
+ * @example new NodeSDK({ idGenerator: new RunIdGenerator(), instrumentations: [new LangChainInstrumentation()] })
+ */
+export class RunIdGenerator {
+  generateTraceId(): string {
+    const pending = (globalThis as PendingHolder)[PENDING_KEY];
+    const traceId = pending?.traceId;
+    if (traceId === undefined) return randomHex(32);
+    pending!.traceId = undefined;
+    return traceId;
+  }
+
+  generateSpanId(): string {
+    const pending = (globalThis as PendingHolder)[PENDING_KEY];
+    const spanId = pending?.spanId;
+    if (spanId === undefined) return randomHex(16);
+    // Each offered ID serves one span: a span started from inside an SDK hook gets a random one.
+    pending!.spanId = undefined;
+    return spanId;
+  }
+}

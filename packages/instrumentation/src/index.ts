@@ -1,0 +1,20 @@
+export { OpenTelemetryCallbackHandler, HANDLER_MARK } from "./handler.js";
+export { LangChainInstrumentation } from "./instrumentation.js";
+export type { LangChainModules } from "./instrumentation.js";
+export { RunIdGenerator, spanIdFromRunId, traceIdFromRunId } from "./ids.js";
+export { serializePayload, toJsonSafe, truncateText } from "./serialize.js";
+export type { JsonSafe, SerializedPayload } from "./serialize.js";
+export { resolveTracingOptions, ConfigurationError, CONTENT_POLICIES } from "./options.js";
+export type { ResolvedTracingOptions } from "./options.js";
+export { DEFAULT_CONTEXT_KEYS } from "./attributes.js";
+export type {
+  ContentPolicy,
+  ContextKeys,
+  LangChainInstrumentationConfig,
+  LangChainTracingOptions,
+  OpenTelemetryCallbackHandlerOptions,
+  RunInfo,
+  RunType,
+  SpanEndHook,
+  SpanStartHook,
+} from "./types.js";

@@ -1,0 +1,110 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+} from "@opentelemetry/instrumentation";
+import type { LangChainInstrumentationConfig } from "./types.js";
+import { OpenTelemetryCallbackHandler } from "./handler.js";
+import { resolveTracingOptions } from "./options.js";
+import { patchCallbackManager, patchRunWithConfig, unpatchCallbackManager, unpatchRunWithConfig, type HandlerRef } from "./patch.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+
+const SUPPORTED_VERSIONS = [">=1.0.0 <2"];
+const MANAGER_FILE = "@langchain/core/dist/callbacks/manager";
+const SINGLETONS_FILE = "@langchain/core/dist/singletons/async_local_storage/index";
+
+/** The module namespaces {@link LangChainInstrumentation.manuallyInstrument} accepts. */
+export interface LangChainModules {
+  /** From `@langchain/core/callbacks/manager`. */
+  CallbackManager?: unknown;
+  /** From `@langchain/core/singletons`. */
+  AsyncLocalStorageProviderSingleton?: unknown;
+}
+
+/**
+ * Traces every LangChain run without the app passing callbacks: each `CallbackManager` LangChain configures
+ * gets an {@link OpenTelemetryCallbackHandler} appended, in every loaded copy of `@langchain/core`
+ * (CommonJS through require hooks, ESM through the import hook or {@link manuallyInstrument}).
+ */
+export class LangChainInstrumentation extends InstrumentationBase<LangChainInstrumentationConfig> {
+  // `declare`d and created lazily: the base constructor calls enable() before subclass fields would be
+  // initialised, and an initialiser would then reset what enable() set up.
+  declare private _handlerRef: HandlerRef | undefined;
+  declare private _handler: OpenTelemetryCallbackHandler | undefined;
+
+  constructor(config: LangChainInstrumentationConfig = {}) {
+    resolveTracingOptions(config); // a bad option fails here, at startup, with the option named
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  /** The handler this instrumentation attaches to every run. */
+  get handler(): OpenTelemetryCallbackHandler {
+    this._handler ??= new OpenTelemetryCallbackHandler(this.getConfig(), { tracer: () => this.tracer, diag: this._diag });
+    return this._handler;
+  }
+
+  private get _ref(): HandlerRef {
+    this._handlerRef ??= { current: undefined };
+    return this._handlerRef;
+  }
+
+  override setConfig(config: LangChainInstrumentationConfig = {}): void {
+    resolveTracingOptions(config);
+    super.setConfig(config);
+    this._handler?.configure(config);
+  }
+
+  override enable(): void {
+    this._ref.current = this.handler;
+    super.enable();
+  }
+
+  override disable(): void {
+    this._ref.current = undefined;
+    super.disable();
+  }
+
+  /**
+   * Patches modules the app loaded itself, for ESM apps started without the import hook:
+   * `instrumentation.manuallyInstrument(await import("@langchain/core/callbacks/manager"))`.
+   * Idempotent per loaded copy.
+   */
+  manuallyInstrument(modules: LangChainModules): void {
+    if (modules.CallbackManager !== undefined && !patchCallbackManager(modules.CallbackManager, this._ref, this._diag)) {
+      this._diag.warn("manuallyInstrument: CallbackManager does not look like @langchain/core's; not patched");
+    }
+    if (
+      modules.AsyncLocalStorageProviderSingleton !== undefined &&
+      !patchRunWithConfig(modules.AsyncLocalStorageProviderSingleton, this._ref, this._diag)
+    ) {
+      this._diag.warn("manuallyInstrument: AsyncLocalStorageProviderSingleton is not @langchain/core's; not patched");
+    }
+  }
+
+  protected init(): InstrumentationNodeModuleDefinition[] {
+    const files: InstrumentationNodeModuleFile[] = [];
+    for (const ext of [".cjs", ".js"]) {
+      files.push(
+        new InstrumentationNodeModuleFile(
+          MANAGER_FILE + ext,
+          SUPPORTED_VERSIONS,
+          (exports: LangChainModules) => {
+            patchCallbackManager(exports?.CallbackManager, this._ref, this._diag);
+            return exports;
+          },
+          (exports: LangChainModules) => unpatchCallbackManager(exports?.CallbackManager),
+        ),
+        new InstrumentationNodeModuleFile(
+          SINGLETONS_FILE + ext,
+          SUPPORTED_VERSIONS,
+          (exports: LangChainModules) => {
+            patchRunWithConfig(exports?.AsyncLocalStorageProviderSingleton, this._ref, this._diag);
+            return exports;
+          },
+          (exports: LangChainModules) => unpatchRunWithConfig(exports?.AsyncLocalStorageProviderSingleton),
+        ),
+      );
+    }
+    return [new InstrumentationNodeModuleDefinition("@langchain/core", SUPPORTED_VERSIONS, undefined, undefined, files)];
+  }
+}

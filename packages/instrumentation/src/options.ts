@@ -1,0 +1,65 @@
+import type { ContentPolicy, ContextKeys, LangChainTracingOptions, SpanEndHook, SpanStartHook } from "./types.js";
+import { DEFAULT_CONTEXT_KEYS } from "./attributes.js";
+
+/** {@link LangChainTracingOptions} with every default applied. */
+export interface ResolvedTracingOptions {
+  contentPolicy: ContentPolicy;
+  maxPayloadBytes: number;
+  runTtlMillis: number;
+  contextKeys: ContextKeys;
+  spanStartHook: SpanStartHook | undefined;
+  spanEndHook: SpanEndHook | undefined;
+}
+
+export const CONTENT_POLICIES: readonly ContentPolicy[] = ["full", "none"];
+export const DEFAULT_CONTENT_POLICY: ContentPolicy = "none";
+export const DEFAULT_MAX_PAYLOAD_BYTES = 8192;
+export const DEFAULT_RUN_TTL_MILLIS = 600_000;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A configuration mistake, reported at startup with what to change. */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+function positiveInteger(value: unknown, source: string): number {
+  const n = typeof value === "string" ? Number(value.trim()) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
+    throw new ConfigurationError(`${source}=${JSON.stringify(value)} is not a positive integer`);
+  }
+  return n;
+}
+
+function contentPolicy(value: unknown, source: string): ContentPolicy {
+  const v = typeof value === "string" ? value.trim().toLowerCase() : value;
+  if (!CONTENT_POLICIES.includes(v as ContentPolicy)) {
+    throw new ConfigurationError(`${source}=${JSON.stringify(value)} is not one of: ${CONTENT_POLICIES.join(", ")}`);
+  }
+  return v as ContentPolicy;
+}
+
+/**
+ * Applies defaults: an explicit option wins, then the `LANGCHAIN_OTEL_*` environment variable, then the default.
+ * Throws {@link ConfigurationError} naming the option or variable for a bad value.
+ */
+export function resolveTracingOptions(options: LangChainTracingOptions = {}, env: Env = process.env): ResolvedTracingOptions {
+  const pick = <K extends keyof LangChainTracingOptions, T>(
+    name: K,
+    envName: string,
+    parse: (v: unknown, source: string) => T,
+    fallback: T,
+  ): T => {
+    if (options[name] !== undefined) return parse(options[name], `option ${name}`);
+    const fromEnv = env[envName];
+    return fromEnv !== undefined && fromEnv !== "" ? parse(fromEnv, envName) : fallback;
+  };
+  return {
+    contentPolicy: pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, DEFAULT_CONTENT_POLICY),
+    maxPayloadBytes: pick("maxPayloadBytes", "LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", positiveInteger, DEFAULT_MAX_PAYLOAD_BYTES),
+    runTtlMillis: pick("runTtlMillis", "LANGCHAIN_OTEL_RUN_TTL_MILLIS", positiveInteger, DEFAULT_RUN_TTL_MILLIS),
+    contextKeys: { ...DEFAULT_CONTEXT_KEYS, ...options.contextKeys },
+    spanStartHook: options.spanStartHook,
+    spanEndHook: options.spanEndHook,
+  };
+}

@@ -1,0 +1,84 @@
+import type { Context, Span } from "@opentelemetry/api";
+import type { RunInfo } from "./types.js";
+
+/** What the handler keeps for a run between its start and its end. */
+export interface RunState {
+  readonly span: Span;
+  /** The context with this run's span active: the parent context of its children. */
+  readonly context: Context;
+  readonly info: RunInfo;
+  /** The root of the run tree this run belongs to (itself for a root). */
+  readonly rootRunId: string;
+  /** Identity attributes (session, user, ...) that children inherit. */
+  readonly inherited: Readonly<Record<string, string>>;
+  readonly startedAtMillis: number;
+  firstChunkAtMillis: number | undefined;
+  chunkCount: number;
+  /** Whether the start carried the inputs (streamed runs report them only at the end). */
+  inputsRecorded: boolean;
+}
+
+/**
+ * Open runs by run ID. Every add has exactly one remove; nothing references a finished run, so
+ * a long-lived process keeps only what is running now.
+ */
+export class RunRegistry {
+  private readonly _runs = new Map<string, RunState>();
+  private readonly _byRoot = new Map<string, Set<string>>();
+
+  get size(): number {
+    return this._runs.size;
+  }
+
+  get(runId: string | undefined): RunState | undefined {
+    return runId === undefined ? undefined : this._runs.get(runId);
+  }
+
+  add(state: RunState): void {
+    const runId = state.info.runId;
+    this._runs.set(runId, state);
+    let tree = this._byRoot.get(state.rootRunId);
+    if (tree === undefined) {
+      tree = new Set();
+      this._byRoot.set(state.rootRunId, tree);
+    }
+    tree.add(runId);
+  }
+
+  remove(runId: string): RunState | undefined {
+    const state = this._runs.get(runId);
+    if (state === undefined) return undefined;
+    this._runs.delete(runId);
+    const tree = this._byRoot.get(state.rootRunId);
+    if (tree !== undefined) {
+      tree.delete(runId);
+      if (tree.size === 0) this._byRoot.delete(state.rootRunId);
+    }
+    return state;
+  }
+
+  /** Runs of a tree that are still open, deepest (latest started) first. */
+  openInTree(rootRunId: string): RunState[] {
+    const tree = this._byRoot.get(rootRunId);
+    if (tree === undefined) return [];
+    const states: RunState[] = [];
+    for (const runId of tree) {
+      const state = this._runs.get(runId);
+      if (state !== undefined) states.push(state);
+    }
+    return states.reverse();
+  }
+
+  /** Runs started more than `ttlMillis` before `nowMillis`. */
+  expired(nowMillis: number, ttlMillis: number): RunState[] {
+    const states: RunState[] = [];
+    for (const state of this._runs.values()) {
+      if (nowMillis - state.startedAtMillis >= ttlMillis) states.push(state);
+    }
+    return states.reverse();
+  }
+
+  all(): RunState[] {
+    return [...this._runs.values()].reverse();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Incubating semantic-convention names this package emits, in one place.
+ * GenAI conventions: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
+ * Stable names (error.type, server.address) come from @opentelemetry/semantic-conventions in the SDK;
+ * the instrumentation depends on the API only, so it spells the few it uses here too.
+ */
+
+// https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/
+export const ATTR_GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
+export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
+export const ATTR_GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
+export const ATTR_GEN_AI_REQUEST_TEMPERATURE = "gen_ai.request.temperature";
+export const ATTR_GEN_AI_REQUEST_TOP_P = "gen_ai.request.top_p";
+export const ATTR_GEN_AI_REQUEST_TOP_K = "gen_ai.request.top_k";
+export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens";
+export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY = "gen_ai.request.frequency_penalty";
+export const ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY = "gen_ai.request.presence_penalty";
+export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES = "gen_ai.request.stop_sequences";
+export const ATTR_GEN_AI_REQUEST_SEED = "gen_ai.request.seed";
+export const ATTR_GEN_AI_RESPONSE_MODEL = "gen_ai.response.model";
+export const ATTR_GEN_AI_RESPONSE_ID = "gen_ai.response.id";
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = "gen_ai.usage.cache_creation.input_tokens";
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
+export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
+export const ATTR_GEN_AI_TOOL_NAME = "gen_ai.tool.name";
+export const ATTR_GEN_AI_TOOL_CALL_ID = "gen_ai.tool.call.id";
+export const ATTR_GEN_AI_TOOL_DESCRIPTION = "gen_ai.tool.description";
+export const ATTR_GEN_AI_TOOL_TYPE = "gen_ai.tool.type";
+export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+export const ATTR_GEN_AI_AGENT_NAME = "gen_ai.agent.name";
+export const ATTR_GEN_AI_CONVERSATION_ID = "gen_ai.conversation.id";
+export const ATTR_GEN_AI_DATA_SOURCE_ID = "gen_ai.data_source.id";
+export const ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT = "gen_ai.retrieval.query.text";
+export const ATTR_GEN_AI_RETRIEVAL_DOCUMENTS = "gen_ai.retrieval.documents";
+
+// gen_ai.operation.name values
+export const GEN_AI_OPERATION_CHAT = "chat";
+export const GEN_AI_OPERATION_TEXT_COMPLETION = "text_completion";
+export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
+export const GEN_AI_OPERATION_INVOKE_AGENT = "invoke_agent";
+export const GEN_AI_OPERATION_INVOKE_WORKFLOW = "invoke_workflow";
+export const GEN_AI_OPERATION_RETRIEVAL = "retrieval";
+
+// Stable: https://opentelemetry.io/docs/specs/semconv/registry/attributes/error/
+export const ATTR_ERROR_TYPE = "error.type";
+// https://opentelemetry.io/docs/specs/semconv/registry/attributes/session/
+export const ATTR_SESSION_ID = "session.id";
+// https://opentelemetry.io/docs/specs/semconv/registry/attributes/user/
+export const ATTR_USER_ID = "user.id";
+/** Not in semconv yet: the tenant a multi-tenant app served. */
+export const ATTR_TENANT_ID = "tenant.id";
+
+// Streaming milestone: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/ (time to first chunk)
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
+
+// langchain.* — ours.
+export const ATTR_LANGCHAIN_RUN_ID = "langchain.run_id";
+export const ATTR_LANGCHAIN_PARENT_RUN_ID = "langchain.parent_run_id";
+export const ATTR_LANGCHAIN_RUN_TYPE = "langchain.run_type";
+export const ATTR_LANGCHAIN_RUN_NAME = "langchain.run_name";
+export const ATTR_LANGCHAIN_TAGS = "langchain.tags";
+export const ATTR_LANGCHAIN_METADATA_PREFIX = "langchain.metadata.";
+export const ATTR_LANGCHAIN_INPUTS = "langchain.inputs";
+export const ATTR_LANGCHAIN_OUTPUTS = "langchain.outputs";
+export const ATTR_LANGCHAIN_SERIALIZED_ID = "langchain.serialized.id";
+export const ATTR_LANGCHAIN_STREAM_CHUNKS = "langchain.stream.chunks";
+export const ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT = "langchain.retriever.document_count";
+export const ATTR_LANGCHAIN_LANGGRAPH_NODE = "langchain.langgraph.node";
+export const ATTR_LANGCHAIN_LANGGRAPH_STEP = "langchain.langgraph.step";
+export const ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS = "langchain.langgraph.checkpoint_ns";
+/** Suffixes for a payload attribute `X`: `X.size_bytes`, `X.sha256`, `X.truncated`. */
+export const PAYLOAD_SIZE_SUFFIX = ".size_bytes";
+export const PAYLOAD_SHA256_SUFFIX = ".sha256";
+export const PAYLOAD_TRUNCATED_SUFFIX = ".truncated";
+
+// Span events.
+export const EVENT_AGENT_ACTION = "langchain.agent.action";
+export const EVENT_AGENT_FINISH = "langchain.agent.finish";
+export const EVENT_CUSTOM = "langchain.custom_event";
+export const EVENT_FIRST_CHUNK = "gen_ai.first_chunk";
+/** LangGraph control flow (interrupts, parent commands) thrown through a run: not an error. */
+export const EVENT_INTERRUPT = "langchain.interrupt";

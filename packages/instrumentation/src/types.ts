@@ -1,0 +1,89 @@
+import type { Span, TracerProvider } from "@opentelemetry/api";
+import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
+
+/**
+ * What payload content (messages, prompts, inputs, outputs, tool arguments and results, documents) leaves the process.
+ * - `full`: the serialized payload, within `maxPayloadBytes`.
+ * - `none`: no content; only each payload's size in bytes and SHA-256, so records can still be matched.
+ */
+export type ContentPolicy = "full" | "none";
+
+/** The LangChain run kinds this package maps to spans. */
+export type RunType =
+  | "chain"
+  | "prompt"
+  | "parser"
+  | "lambda"
+  | "llm"
+  | "chat_model"
+  | "tool"
+  | "retriever"
+  | "agent"
+  | "graph"
+  | "graph_node"
+  | "embedding";
+
+/** What a span hook is told about the run behind a span. */
+export interface RunInfo {
+  runId: string;
+  parentRunId: string | undefined;
+  runType: RunType;
+  name: string;
+  tags: readonly string[];
+  metadata: Readonly<Record<string, unknown>>;
+}
+
+/** Called right after a run's span starts; runs guarded (a throw is logged, never propagated). */
+export type SpanStartHook = (span: Span, run: RunInfo) => void;
+/** Called right before a run's span ends, with the run's output or error; runs guarded. */
+export type SpanEndHook = (span: Span, run: RunInfo, result: { output?: unknown; error?: unknown }) => void;
+
+/** Options shared by {@link OpenTelemetryCallbackHandler} and {@link LangChainInstrumentation}. */
+export interface LangChainTracingOptions {
+  /**
+   * What payload content is put on spans. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
+   * @default "none"
+   */
+  contentPolicy?: ContentPolicy;
+  /**
+   * Byte budget of one payload attribute (UTF-8). Longer values are cut with a marker that
+   * carries the original size and the SHA-256 of the full value. Env: `LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES`.
+   * @default 8192
+   */
+  maxPayloadBytes?: number;
+  /**
+   * A run whose end never arrives is ended with status ERROR this long after it started
+   * (abandoned streams, lost callbacks). Env: `LANGCHAIN_OTEL_RUN_TTL_MILLIS`.
+   * @default 600000 (10 minutes)
+   */
+  runTtlMillis?: number;
+  /**
+   * Metadata keys read as session / user / tenant / conversation ids, in order of preference.
+   * @default see {@link DEFAULT_CONTEXT_KEYS}
+   */
+  contextKeys?: Partial<ContextKeys>;
+  /** Called after each run span starts. */
+  spanStartHook?: SpanStartHook;
+  /** Called before each run span ends. */
+  spanEndHook?: SpanEndHook;
+}
+
+/** Metadata keys that name the identity a run belongs to. */
+export interface ContextKeys {
+  session: readonly string[];
+  user: readonly string[];
+  tenant: readonly string[];
+  conversation: readonly string[];
+}
+
+/** Options of {@link OpenTelemetryCallbackHandler}. */
+export interface OpenTelemetryCallbackHandlerOptions extends LangChainTracingOptions {
+  /**
+   * Where the handler gets its tracer.
+   * @default the global tracer provider
+   */
+  tracerProvider?: TracerProvider;
+}
+
+/** Configuration of {@link LangChainInstrumentation}. */
+export interface LangChainInstrumentationConfig extends InstrumentationConfig, LangChainTracingOptions {}

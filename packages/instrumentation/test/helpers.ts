@@ -1,0 +1,77 @@
+import { context, trace, type Context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
+import { RunIdGenerator } from "../src/ids.js";
+
+let contextManagerSet = false;
+
+/** One provider with run-derived IDs and an in-memory exporter; call `reset()` in beforeEach. */
+export function setupTracing(): { provider: TracerProvider; exporter: InMemorySpanExporter; spans: () => ReadableSpan[] } {
+  if (!contextManagerSet) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    contextManagerSet = true;
+  }
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    idGenerator: new RunIdGenerator(),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  trace.disable();
+  trace.setGlobalTracerProvider(provider);
+  return { provider, exporter, spans: () => exporter.getFinishedSpans() };
+}
+
+/** Renders finished spans as an indented tree of names (children in start order) for exact comparison. */
+export function renderTree(spans: readonly ReadableSpan[], label: (s: ReadableSpan) => string = (s) => s.name): string {
+  const byParent = new Map<string | undefined, ReadableSpan[]>();
+  const ids = new Set(spans.map((s) => s.spanContext().spanId));
+  for (const span of spans) {
+    const parentId = span.parentSpanContext?.spanId;
+    const key = parentId !== undefined && ids.has(parentId) ? parentId : undefined;
+    const list = byParent.get(key) ?? [];
+    list.push(span);
+    byParent.set(key, list);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number): void => {
+    const children = (byParent.get(parent) ?? []).sort((a, b) => compareTime(a.startTime, b.startTime));
+    for (const child of children) {
+      lines.push("  ".repeat(depth) + label(child));
+      walk(child.spanContext().spanId, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
+}
+
+function compareTime(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/** The span of a run, by the run ID attribute. */
+export function spanOfRun(spans: readonly ReadableSpan[], runId: string): ReadableSpan {
+  const span = spans.find((s) => s.attributes["langchain.run_id"] === runId);
+  if (span === undefined) throw new Error(`no span for run ${runId}`);
+  return span;
+}
+
+/** Asserts the ID scheme on every span and that each parent edge equals the run's parent; returns problems. */
+export function idSchemeProblems(spans: readonly ReadableSpan[]): string[] {
+  const problems: string[] = [];
+  const byRun = new Map(spans.map((s) => [s.attributes["langchain.run_id"] as string, s]));
+  for (const span of spans) {
+    const runId = span.attributes["langchain.run_id"] as string;
+    const expected = runId.replaceAll("-", "").slice(16);
+    if (span.spanContext().spanId !== expected) problems.push(`${span.name}: span id ${span.spanContext().spanId} != ${expected}`);
+    const parentRunId = span.attributes["langchain.parent_run_id"] as string | undefined;
+    const parentSpan = parentRunId !== undefined ? byRun.get(parentRunId) : undefined;
+    if (parentSpan !== undefined && span.parentSpanContext?.spanId !== parentSpan.spanContext().spanId) {
+      problems.push(`${span.name}: parent span is not the parent run's span`);
+    }
+  }
+  return problems;
+}
+
+export function activeContext(): Context {
+  return context.active();
+}
