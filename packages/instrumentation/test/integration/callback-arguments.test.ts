@@ -40,7 +40,7 @@ describe("@langchain/core runtime callback arguments", () => {
     expect(promptRun!.args[1]).toEqual({ q: "hi" });
     expect(promptRun!.args[4]).toEqual(["seq:step:1", "t"]);
     expect(starts[2]!.args[4]).toEqual(["seq:step:3", "t"]);
-    expect(promptRun!.args[5]).toEqual({ m: 1, versions: { "@langchain/core": expect.any(String) } });
+    expect(promptRun!.args[5]).toEqual({ m: 1 });
     expect(promptRun!.args[6]).toBe("prompt");
     expect(promptRun!.args[7]).toBe("ChatPromptTemplate");
     expect(starts[2]!.args[6]).toBe("parser");
