@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * Run IDs are span IDs.
  *
@@ -90,4 +92,21 @@ export class RunIdGenerator {
     pending!.spanId = undefined;
     return spanId;
   }
+}
+
+/**
+ * A new UUIDv7 run ID (48-bit millisecond timestamp, version 7, variant 10, random rest), the same shape
+ * LangChain gives its runs. Used when we must know a run's ID before LangChain starts it.
+ */
+export function newRunId(nowMillis: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  let ms = Math.max(0, Math.floor(nowMillis));
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

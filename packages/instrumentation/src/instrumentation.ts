@@ -6,12 +6,22 @@ import {
 import type { LangChainInstrumentationConfig } from "./types.js";
 import { OpenTelemetryCallbackHandler } from "./handler.js";
 import { resolveTracingOptions } from "./options.js";
-import { patchCallbackManager, patchRunWithConfig, unpatchCallbackManager, unpatchRunWithConfig, type HandlerRef } from "./patch.js";
+import {
+  patchCallbackManager,
+  patchModelPrototype,
+  patchRunWithConfig,
+  unpatchCallbackManager,
+  unpatchModelPrototype,
+  unpatchRunWithConfig,
+  type HandlerRef,
+} from "./patch.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 const SUPPORTED_VERSIONS = [">=1.0.0 <2"];
 const MANAGER_FILE = "@langchain/core/dist/callbacks/manager";
 const SINGLETONS_FILE = "@langchain/core/dist/singletons/async_local_storage/index";
+const CHAT_MODELS_FILE = "@langchain/core/dist/language_models/chat_models";
+const LLMS_FILE = "@langchain/core/dist/language_models/llms";
 
 /** The module namespaces {@link LangChainInstrumentation.manuallyInstrument} accepts. */
 export interface LangChainModules {
@@ -19,6 +29,10 @@ export interface LangChainModules {
   CallbackManager?: unknown;
   /** From `@langchain/core/singletons`. */
   AsyncLocalStorageProviderSingleton?: unknown;
+  /** From `@langchain/core/language_models/chat_models`. */
+  BaseChatModel?: unknown;
+  /** From `@langchain/core/language_models/llms`. */
+  BaseLLM?: unknown;
 }
 
 /**
@@ -79,6 +93,11 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     ) {
       this._diag.warn("manuallyInstrument: AsyncLocalStorageProviderSingleton is not @langchain/core's; not patched");
     }
+    for (const model of [modules.BaseChatModel, modules.BaseLLM]) {
+      if (model !== undefined && !patchModelPrototype(prototypeOf(model), this._ref, this._diag)) {
+        this._diag.warn("manuallyInstrument: a model base class is not @langchain/core's; not patched");
+      }
+    }
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -103,8 +122,30 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
           },
           (exports: LangChainModules) => unpatchRunWithConfig(exports?.AsyncLocalStorageProviderSingleton),
         ),
+        new InstrumentationNodeModuleFile(
+          CHAT_MODELS_FILE + ext,
+          SUPPORTED_VERSIONS,
+          (exports: LangChainModules) => {
+            patchModelPrototype(prototypeOf(exports?.BaseChatModel), this._ref, this._diag);
+            return exports;
+          },
+          (exports: LangChainModules) => unpatchModelPrototype(prototypeOf(exports?.BaseChatModel)),
+        ),
+        new InstrumentationNodeModuleFile(
+          LLMS_FILE + ext,
+          SUPPORTED_VERSIONS,
+          (exports: LangChainModules) => {
+            patchModelPrototype(prototypeOf(exports?.BaseLLM), this._ref, this._diag);
+            return exports;
+          },
+          (exports: LangChainModules) => unpatchModelPrototype(prototypeOf(exports?.BaseLLM)),
+        ),
       );
     }
     return [new InstrumentationNodeModuleDefinition("@langchain/core", SUPPORTED_VERSIONS, undefined, undefined, files)];
   }
+}
+
+function prototypeOf(cls: unknown): unknown {
+  return typeof cls === "function" ? (cls as { prototype?: unknown }).prototype : undefined;
 }

@@ -1,5 +1,7 @@
 import { context, type Context, type DiagLogger } from "@opentelemetry/api";
 import { HANDLER_MARK } from "./handler.js";
+import { newRunId } from "./ids.js";
+import { PendingRunContext } from "./run-context.js";
 
 /** What the patches need from the handler; `current` is undefined while the instrumentation is disabled. */
 export interface HandlerRef {
@@ -41,8 +43,8 @@ function hasOurHandler(manager: ManagerLike): boolean {
  * Returns false when `CallbackManager` does not look like LangChain's.
  */
 export function patchCallbackManager(CallbackManager: unknown, ref: HandlerRef, diag: DiagLogger): boolean {
-  const cls = CallbackManager as ManagerClass | undefined;
-  if (typeof cls !== "function" || typeof cls._configureSync !== "function") return false;
+  const cls = CallbackManager as ManagerClass | null | undefined;
+  if (cls === null || cls === undefined || typeof cls._configureSync !== "function") return false;
   const existing = cls[PATCHED];
   if (existing !== undefined) {
     existing.ref = ref;
@@ -129,4 +131,96 @@ export function unpatchRunWithConfig(provider: unknown): void {
   delete (target as { runWithConfig?: RunWithConfig }).runWithConfig;
   if (typeof target.runWithConfig !== "function") target.runWithConfig = state.original;
   delete (target as Patched<RunWithConfig>)[PATCHED];
+}
+
+type GenerateUncached = (this: unknown, inputs: unknown, parsedOptions: unknown, handledOptions: unknown, started?: unknown) => unknown;
+type StreamIterator = (this: unknown, input: unknown, options?: unknown) => AsyncGenerator<unknown>;
+type ModelPrototype = { _generateUncached?: GenerateUncached; _streamIterator?: StreamIterator } & Patched<{
+  generate: GenerateUncached;
+  stream: StreamIterator;
+}>;
+
+function runIdOf(options: unknown): string | undefined {
+  const id = (options as { runId?: unknown } | undefined)?.runId;
+  return typeof id === "string" ? id : undefined;
+}
+
+/**
+ * Makes a model run's span the active context while the model works (`_generate`, `_streamResponseChunks`), so
+ * spans from the provider SDK's HTTP calls nest under it. LangChain starts the model's run inside these methods,
+ * so the run ID is chosen up front (when the caller gave none) and the context resolves to the span once it exists.
+ * `model` is the prototype of `BaseChatModel` or `BaseLLM`.
+ */
+export function patchModelPrototype(model: unknown, ref: HandlerRef, diag: DiagLogger): boolean {
+  const proto = model as ModelPrototype | undefined;
+  if (proto === null || typeof proto !== "object" || typeof proto._generateUncached !== "function") return false;
+  const existing = proto[PATCHED];
+  if (existing !== undefined) {
+    existing.ref = ref;
+    return true;
+  }
+  const originalGenerate = proto._generateUncached;
+  const originalStream = proto._streamIterator;
+  const state = { original: { generate: originalGenerate, stream: originalStream! }, ref };
+  const pendingContext = (runId: string): Context | undefined => {
+    const handler = state.ref.current;
+    if (handler === undefined) return undefined;
+    return new PendingRunContext(context.active(), runId, (id) => state.ref.current?.contextForRun(id));
+  };
+
+  proto._generateUncached = function (this: unknown, inputs, parsedOptions, handledOptions, started) {
+    let runId: string | undefined;
+    let runContext: Context | undefined;
+    try {
+      runId = runIdOf(handledOptions) ?? newRunId();
+      runContext = pendingContext(runId);
+    } catch (err) {
+      diag.error("could not prepare the model run context", err);
+    }
+    if (runContext === undefined) return originalGenerate.call(this, inputs, parsedOptions, handledOptions, started);
+    const options = { ...(handledOptions as object), runId };
+    return context.with(runContext, () => originalGenerate.call(this, inputs, parsedOptions, options, started));
+  };
+
+  if (typeof originalStream === "function") {
+    proto._streamIterator = async function* (this: unknown, input: unknown, options?: unknown) {
+      let runId: string | undefined;
+      let runContext: Context | undefined;
+      try {
+        runId = runIdOf(options) ?? newRunId();
+        runContext = pendingContext(runId);
+      } catch (err) {
+        diag.error("could not prepare the model run context", err);
+      }
+      if (runContext === undefined) return yield* originalStream.call(this, input, options);
+      const ctx = runContext;
+      const inner = context.with(ctx, () => originalStream.call(this, input, { ...(options as object), runId }));
+      let done = false;
+      try {
+        while (true) {
+          const step = await context.with(ctx, () => inner.next());
+          if (step.done === true) {
+            done = true;
+            return step.value;
+          }
+          yield step.value;
+        }
+      } finally {
+        // A consumer that stops early closes the inner stream too, as it would without us.
+        if (!done) await inner.return?.(undefined);
+      }
+    };
+  }
+  Object.defineProperty(proto, PATCHED, { value: state, configurable: true });
+  return true;
+}
+
+/** Restores the original model methods. */
+export function unpatchModelPrototype(model: unknown): void {
+  const proto = model as ModelPrototype | undefined;
+  const state = proto?.[PATCHED];
+  if (proto === undefined || state === undefined) return;
+  proto._generateUncached = state.original.generate;
+  if (state.original.stream !== undefined) proto._streamIterator = state.original.stream;
+  delete (proto as Patched<unknown>)[PATCHED];
 }

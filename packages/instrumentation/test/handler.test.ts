@@ -9,8 +9,8 @@ const MODEL = "019a1b2c-3d4e-7f00-8a11-000000000002";
 const TOOL = "019a1b2c-3d4e-7f00-8a11-000000000003";
 const CHILD = "019a1b2c-3d4e-7f00-8a11-000000000004";
 
-const CHAT_SERIALIZED = { lc: 1, type: "constructor", id: ["langchain", "chat_models", "openai", "ChatOpenAI"] };
-const SEQ_SERIALIZED = { lc: 1, type: "constructor", id: ["langchain_core", "runnables", "RunnableSequence"] };
+const CHAT_SERIALIZED = { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] };
+const SEQ_SERIALIZED = { id: ["langchain_core", "runnables", "RunnableSequence"] };
 
 const { provider, exporter, spans } = setupTracing();
 
@@ -57,7 +57,7 @@ describe("OpenTelemetryCallbackHandler driven with fixed run IDs", () => {
       "ChatOpenAI",
     );
     h.handleLLMEnd({ generations: [[aiGeneration("hello")]] }, MODEL);
-    h.handleToolStart({ lc: 1, type: "not_implemented", id: ["tool"], kwargs: { description: "looks up a policy" } }, '{"topic":"refunds"}', TOOL, ROOT, [], { session_id: "s-1" }, "lookup_policy", "call_1");
+    h.handleToolStart({ id: ["tool"], kwargs: { description: "looks up a policy" } }, '{"topic":"refunds"}', TOOL, ROOT, [], { session_id: "s-1" }, "lookup_policy", "call_1");
     h.handleToolEnd({ content: "30 days", tool_call_id: "call_1", status: "success" }, TOOL);
     h.handleChainEnd({ answer: "hello" }, ROOT);
 

@@ -21,8 +21,8 @@ for (const method of ["handleChainStart", "handleChatModelStart", "handleToolSta
 }
 
 class OneDocRetriever extends BaseRetriever {
-  lc_namespace = ["test"];
-  async _getRelevantDocuments(): Promise<Document[]> {
+  override lc_namespace = ["test"];
+  override async _getRelevantDocuments(): Promise<Document[]> {
     return [new Document({ pageContent: "x", metadata: {} })];
   }
 }
@@ -31,7 +31,7 @@ describe("@langchain/core runtime callback arguments", () => {
   it("handleChainStart(serialized, inputs, runId, parentRunId, tags, metadata, runType, runName, extra)", async () => {
     const rec = new Recorder();
     const prompt = ChatPromptTemplate.fromMessages([["human", "{q}"]]);
-    await prompt.pipe(new FakeListChatModel({ responses: ["ok"] })).pipe(new StringOutputParser()).invoke({ q: "hi" }, { callbacks: [rec], tags: ["t"], metadata: { m: 1 } });
+    await prompt.pipe(new FakeListChatModel({ responses: ["ok"] })).pipe(new StringOutputParser()).invoke({ q: "hi" }, { callbacks: [rec as never], tags: ["t"], metadata: { m: 1 } });
     const starts = rec.calls.filter((c) => c.method === "handleChainStart");
     const [seq, promptRun] = starts;
     expect(typeof seq!.args[2]).toBe("string");
@@ -49,7 +49,7 @@ describe("@langchain/core runtime callback arguments", () => {
   it("handleToolStart(serialized, input, runId, parentRunId, tags, metadata, runName, toolCallId)", async () => {
     const rec = new Recorder();
     const t = tool(async () => "r", { name: "lookup", description: "d", schema: z.object({ a: z.string() }) });
-    await t.invoke({ id: "call_9", name: "lookup", args: { a: "x" }, type: "tool_call" }, { callbacks: [rec], metadata: { k: "v" } });
+    await t.invoke({ id: "call_9", name: "lookup", args: { a: "x" }, type: "tool_call" }, { callbacks: [rec as never], metadata: { k: "v" } });
     const [start] = rec.calls.filter((c) => c.method === "handleToolStart");
     expect(start!.args[1]).toBe('{"a":"x"}');
     expect(start!.args[5]).toEqual({ k: "v", versions: { "@langchain/core": expect.any(String) } });
@@ -59,7 +59,7 @@ describe("@langchain/core runtime callback arguments", () => {
 
   it("handleChatModelStart(serialized, messages, runId, parentRunId, extraParams, tags, metadata, runName)", async () => {
     const rec = new Recorder();
-    await new FakeListChatModel({ responses: ["ok"] }).invoke("hi", { callbacks: [rec] });
+    await new FakeListChatModel({ responses: ["ok"] }).invoke("hi", { callbacks: [rec as never] });
     const [start] = rec.calls.filter((c) => c.method === "handleChatModelStart");
     expect(Array.isArray((start!.args[1] as unknown[])[0])).toBe(true);
     expect(Object.keys(start!.args[4] as object)).toEqual(expect.arrayContaining(["invocation_params", "options"]));
@@ -69,7 +69,7 @@ describe("@langchain/core runtime callback arguments", () => {
 
   it("handleRetrieverStart(serialized, query, runId, parentRunId, tags, metadata, runName)", async () => {
     const rec = new Recorder();
-    await new OneDocRetriever().invoke("q", { callbacks: [rec], runName: "kb" });
+    await new OneDocRetriever().invoke("q", { callbacks: [rec as never], runName: "kb" });
     const [start] = rec.calls.filter((c) => c.method === "handleRetrieverStart");
     expect(start!.args[1]).toBe("q");
     expect(start!.args[6]).toBe("kb");
@@ -77,7 +77,7 @@ describe("@langchain/core runtime callback arguments", () => {
 
   it("handleLLMNewToken(token, idx, runId, ...) while streaming", async () => {
     const rec = new Recorder();
-    for await (const _ of await new FakeListChatModel({ responses: ["ab"] }).stream("hi", { callbacks: [rec] }));
+    for await (const _ of await new FakeListChatModel({ responses: ["ab"] }).stream("hi", { callbacks: [rec as never] }));
     const tokens = rec.calls.filter((c) => c.method === "handleLLMNewToken");
     const [start] = rec.calls.filter((c) => c.method === "handleChatModelStart");
     expect(tokens.map((c) => c.args[0])).toEqual(["a", "b"]);

@@ -3,7 +3,10 @@ import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { RunnableLambda } from "@langchain/core/runnables";
-import { FakeListChatModel } from "@langchain/core/utils/testing";
+import { FakeListChatModel, FakeLLM } from "@langchain/core/utils/testing";
+import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
+import { ChatGenerationChunk } from "@langchain/core/outputs";
+import { AIMessageChunk } from "@langchain/core/messages";
 import { BaseRetriever } from "@langchain/core/retrievers";
 import { Document } from "@langchain/core/documents";
 import { tool } from "@langchain/core/tools";
@@ -34,8 +37,8 @@ const failingTool = tool(
 );
 
 class TinyRetriever extends BaseRetriever {
-  lc_namespace = ["test"];
-  async _getRelevantDocuments(query: string): Promise<Document[]> {
+  override lc_namespace = ["test"];
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
     return [new Document({ pageContent: `about ${query}`, metadata: { source: "kb/1" }, id: "d1" })];
   }
 }
@@ -48,7 +51,43 @@ function chain() {
   return prompt.pipe(new FakeListChatModel({ responses: ["Returns are accepted within 30 days."] })).pipe(new StringOutputParser());
 }
 
+/** A model that calls its "provider" the way an SDK would: a span (an HTTP client span, say) per request. */
+class HttpishChatModel extends SimpleChatModel {
+  _llmType() {
+    return "httpish";
+  }
+  override async _call(): Promise<string> {
+    trace.getTracer("http").startSpan("POST /v1/chat").end();
+    return "answer";
+  }
+  override async *_streamResponseChunks() {
+    const span = trace.getTracer("http").startSpan("POST /v1/chat (stream)");
+    for (const text of ["an", "swer"]) yield new ChatGenerationChunk({ text, message: new AIMessageChunk(text) });
+    span.end();
+  }
+}
+
 describe("real runnables with the instrumentation on", () => {
+  it("makes the model span the active context while the model calls its provider", async () => {
+    const model = new HttpishChatModel({});
+    expect(await model.invoke("q")).toMatchObject({ content: "answer" });
+    let streamed = "";
+    for await (const chunk of await model.stream("q")) streamed += String(chunk.content);
+    expect(streamed).toBe("answer");
+    await new FakeLLM({}).invoke("plain llm");
+    expect(renderTree(spans())).toBe(
+      ["chat HttpishChatModel", "  POST /v1/chat", "chat HttpishChatModel", "  POST /v1/chat (stream)", "text_completion FakeLLM"].join("\n"),
+    );
+    expect(instrumentation.handler.openRunCount).toBe(0);
+  });
+
+  it("keeps a caller-chosen run ID for a model run", async () => {
+    await new HttpishChatModel({}).invoke("q", { runId: "019a1b2c-3d4e-7f00-8a11-00000000abcd" });
+    const chat = spans().find((s) => s.name === "chat HttpishChatModel")!;
+    expect(chat.attributes["langchain.run_id"]).toBe("019a1b2c-3d4e-7f00-8a11-00000000abcd");
+    expect(chat.spanContext().spanId).toBe("8a1100000000abcd");
+  });
+
   it("traces prompt | chat model | parser as one tree with run-derived IDs", async () => {
     const result = await chain().invoke({ question: "What is the return window?" }, { metadata: { session_id: "sess-7" } });
     expect(result).toBe("Returns are accepted within 30 days.");
@@ -179,5 +218,20 @@ describe("real runnables with the instrumentation on", () => {
       "chain:end",
       "chain:end",
     ]);
+  });
+});
+
+describe("OpenTelemetryCallbackHandler passed directly in callbacks", () => {
+  it("traces a run without the instrumentation, typed as a LangChain callback", async () => {
+    instrumentation.disable();
+    try {
+      const { OpenTelemetryCallbackHandler } = await import("../../src/handler.js");
+      const handler = new OpenTelemetryCallbackHandler({ contentPolicy: "full" });
+      const out = await chain().invoke({ question: "q" }, { callbacks: [handler] });
+      expect(out).toBe("Returns are accepted within 30 days.");
+      expect(renderTree(spans())).toBe(["RunnableSequence", "  ChatPromptTemplate", "  chat FakeListChatModel", "  StrOutputParser"].join("\n"));
+    } finally {
+      instrumentation.enable();
+    }
   });
 });

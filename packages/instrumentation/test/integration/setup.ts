@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as managerModule from "@langchain/core/callbacks/manager";
 import * as singletonsModule from "@langchain/core/singletons";
+import * as chatModelsModule from "@langchain/core/language_models/chat_models";
+import * as llmsModule from "@langchain/core/language_models/llms";
 import { LangChainInstrumentation } from "../../src/instrumentation.js";
 import { setupTracing } from "../helpers.js";
 
@@ -14,5 +16,7 @@ export function setupInstrumentation(config: ConstructorParameters<typeof LangCh
   instrumentation.setTracerProvider(tracing.provider);
   instrumentation.manuallyInstrument(managerModule);
   instrumentation.manuallyInstrument(singletonsModule);
+  instrumentation.manuallyInstrument(chatModelsModule);
+  instrumentation.manuallyInstrument(llmsModule);
   return { ...tracing, instrumentation };
 }
