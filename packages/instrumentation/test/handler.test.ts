@@ -269,4 +269,24 @@ describe("OpenTelemetryCallbackHandler driven with fixed run IDs", () => {
     expect(span!.attributes["langchain.run_id"]).toBe("not-a-uuid");
     expect(span!.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it("records agent actions, agent finish and custom events as span events on their run", () => {
+    const h = handler();
+    h.handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, { input: "q" }, ROOT, undefined, [], {}, undefined, "AgentExecutor");
+    h.handleAgentAction({ tool: "lookup_policy", toolInput: { topic: "returns" }, log: "I should look it up" }, ROOT);
+    h.handleCustomEvent("progress", { pct: 50 }, ROOT);
+    h.handleAgentEnd({ returnValues: { output: "done" }, log: "" }, ROOT);
+    h.handleChainEnd({ output: "done" }, ROOT);
+    const [span] = spans();
+    expect(span!.name).toBe("invoke_agent AgentExecutor");
+    expect(span!.attributes["gen_ai.agent.name"]).toBe("AgentExecutor");
+    expect(span!.events.map((e) => [e.name, e.attributes])).toEqual([
+      [
+        "langchain.agent.action",
+        { "gen_ai.tool.name": "lookup_policy", "langchain.agent.tool_input": '{"topic":"returns"}', "langchain.agent.log": "I should look it up" },
+      ],
+      ["langchain.custom_event", { "langchain.custom_event.name": "progress", "langchain.custom_event.data": '{"pct":50}' }],
+      ["langchain.agent.finish", { "langchain.agent.return_values": '{"output":"done"}' }],
+    ]);
+  });
 });

@@ -221,6 +221,21 @@ describe("real runnables with the instrumentation on", () => {
   });
 });
 
+describe("custom events", () => {
+  it("dispatchCustomEvent inside a lambda becomes an event on the lambda's span", async () => {
+    const { dispatchCustomEvent } = await import("@langchain/core/callbacks/dispatch");
+    const step = RunnableLambda.from(async (x: number) => {
+      await dispatchCustomEvent("checkpoint", { reached: x });
+      return x + 1;
+    }).withConfig({ runName: "step" });
+    expect(await step.invoke(1)).toBe(2);
+    const [span] = spans();
+    expect(span!.events.map((e) => [e.name, e.attributes])).toEqual([
+      ["langchain.custom_event", { "langchain.custom_event.name": "checkpoint", "langchain.custom_event.data": '{"reached":1}' }],
+    ]);
+  });
+});
+
 describe("OpenTelemetryCallbackHandler passed directly in callbacks", () => {
   it("traces a run without the instrumentation, typed as a LangChain callback", async () => {
     instrumentation.disable();
