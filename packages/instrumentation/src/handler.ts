@@ -55,6 +55,7 @@ import {
   EVENT_FIRST_CHUNK,
   EVENT_INTERRUPT,
   ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT,
+  ATTR_LANGCHAIN_CACHE_HIT,
 } from "./semconv.js";
 
 /** Marks our handlers so a callback manager never gets two (checked across package copies). */
@@ -264,10 +265,11 @@ export class OpenTelemetryCallbackHandler {
     }
   }
 
-  handleLLMEnd(output: unknown, runId: string): void {
+  handleLLMEnd(output: unknown, runId: string, _parentRunId?: string, _tags?: unknown, extraParams?: unknown): void {
     try {
       this._endRun(runId, output, undefined, (state, attrs) => {
         if (!state.span.isRecording()) return;
+        if (asDict(extraParams)["cached"] === true) attrs[ATTR_LANGCHAIN_CACHE_HIT] = true;
         Object.assign(attrs, modelResponseAttributes(output));
         if (state.firstChunkAtMillis !== undefined) {
           attrs[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (state.firstChunkAtMillis - state.startedAtMillis) / 1000;

@@ -71,6 +71,8 @@ export const ATTR_LANGCHAIN_OUTPUTS = "langchain.outputs";
 export const ATTR_LANGCHAIN_SERIALIZED_ID = "langchain.serialized.id";
 export const ATTR_LANGCHAIN_STREAM_CHUNKS = "langchain.stream.chunks";
 export const ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT = "langchain.retriever.document_count";
+/** The model answer came from LangChain's cache, not the provider. */
+export const ATTR_LANGCHAIN_CACHE_HIT = "langchain.cache_hit";
 export const ATTR_LANGCHAIN_LANGGRAPH_NODE = "langchain.langgraph.node";
 export const ATTR_LANGCHAIN_LANGGRAPH_STEP = "langchain.langgraph.step";
 export const ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS = "langchain.langgraph.checkpoint_ns";

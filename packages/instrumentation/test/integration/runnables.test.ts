@@ -221,6 +221,17 @@ describe("real runnables with the instrumentation on", () => {
   });
 });
 
+describe("model cache", () => {
+  it("a cached answer is still a chat span, marked as a cache hit", async () => {
+    const { InMemoryCache } = await import("@langchain/core/caches");
+    const model = new FakeListChatModel({ responses: ["first", "second"], cache: new InMemoryCache() });
+    expect((await model.invoke("same")).content).toBe("first");
+    expect((await model.invoke("same")).content).toBe("first");
+    const chats = spans().filter((s) => s.name === "chat FakeListChatModel");
+    expect(chats.map((s) => s.attributes["langchain.cache_hit"])).toEqual([undefined, true]);
+  });
+});
+
 describe("custom events", () => {
   it("dispatchCustomEvent inside a lambda becomes an event on the lambda's span", async () => {
     const { dispatchCustomEvent } = await import("@langchain/core/callbacks/dispatch");
