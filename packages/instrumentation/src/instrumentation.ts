@@ -10,7 +10,9 @@ import {
   patchCallbackManager,
   patchModelPrototype,
   patchRunWithConfig,
+  patchToolPrototype,
   unpatchCallbackManager,
+  unpatchToolPrototype,
   unpatchModelPrototype,
   unpatchRunWithConfig,
   type HandlerRef,
@@ -22,6 +24,7 @@ const MANAGER_FILE = "@langchain/core/dist/callbacks/manager";
 const SINGLETONS_FILE = "@langchain/core/dist/singletons/async_local_storage/index";
 const CHAT_MODELS_FILE = "@langchain/core/dist/language_models/chat_models";
 const LLMS_FILE = "@langchain/core/dist/language_models/llms";
+const TOOLS_FILE = "@langchain/core/dist/tools/index";
 
 /** The module namespaces {@link LangChainInstrumentation.manuallyInstrument} accepts. */
 export interface LangChainModules {
@@ -33,6 +36,8 @@ export interface LangChainModules {
   BaseChatModel?: unknown;
   /** From `@langchain/core/language_models/llms`. */
   BaseLLM?: unknown;
+  /** From `@langchain/core/tools`. */
+  StructuredTool?: unknown;
 }
 
 /**
@@ -98,6 +103,9 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
         this._diag.warn("manuallyInstrument: a model base class is not @langchain/core's; not patched");
       }
     }
+    if (modules.StructuredTool !== undefined && !patchToolPrototype(prototypeOf(modules.StructuredTool), this._ref, this._diag)) {
+      this._diag.warn("manuallyInstrument: StructuredTool is not @langchain/core's; not patched");
+    }
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -139,6 +147,15 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
             return exports;
           },
           (exports: LangChainModules) => unpatchModelPrototype(prototypeOf(exports?.BaseLLM)),
+        ),
+        new InstrumentationNodeModuleFile(
+          TOOLS_FILE + ext,
+          SUPPORTED_VERSIONS,
+          (exports: LangChainModules) => {
+            patchToolPrototype(prototypeOf(exports?.StructuredTool), this._ref, this._diag);
+            return exports;
+          },
+          (exports: LangChainModules) => unpatchToolPrototype(prototypeOf(exports?.StructuredTool)),
         ),
       );
     }

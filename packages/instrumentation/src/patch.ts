@@ -135,10 +135,12 @@ export function unpatchRunWithConfig(provider: unknown): void {
 
 type GenerateUncached = (this: unknown, inputs: unknown, parsedOptions: unknown, handledOptions: unknown, started?: unknown) => unknown;
 type StreamIterator = (this: unknown, input: unknown, options?: unknown) => AsyncGenerator<unknown>;
+type ToolCall = (this: unknown, arg: unknown, configArg?: unknown, tags?: unknown) => unknown;
 type ModelPrototype = { _generateUncached?: GenerateUncached; _streamIterator?: StreamIterator } & Patched<{
   generate: GenerateUncached;
-  stream: StreamIterator;
+  stream: StreamIterator | undefined;
 }>;
+type ToolPrototype = { call?: ToolCall } & Patched<ToolCall>;
 
 function runIdOf(options: unknown): string | undefined {
   const id = (options as { runId?: unknown } | undefined)?.runId;
@@ -146,10 +148,27 @@ function runIdOf(options: unknown): string | undefined {
 }
 
 /**
+ * For a run LangChain is about to start inside a method: the run ID to start it with (the caller's, else a new
+ * one) and a context that reads as the run's own (its span active) once the run has started.
+ * Undefined while the instrumentation is disabled or when anything goes wrong.
+ */
+function pendingRun(options: unknown, ref: HandlerRef, diag: DiagLogger): { runId: string; context: Context } | undefined {
+  try {
+    if (ref.current === undefined) return undefined;
+    const runId = runIdOf(options) ?? newRunId();
+    return { runId, context: new PendingRunContext(context.active(), runId, (id) => ref.current?.contextForRun(id)) };
+  } catch (err) {
+    diag.error("could not prepare the run context", err);
+    return undefined;
+  }
+}
+
+/**
  * Makes a model run's span the active context while the model works (`_generate`, `_streamResponseChunks`), so
  * spans from the provider SDK's HTTP calls nest under it. LangChain starts the model's run inside these methods,
  * so the run ID is chosen up front (when the caller gave none) and the context resolves to the span once it exists.
- * `model` is the prototype of `BaseChatModel` or `BaseLLM`.
+ * `model` is the prototype of `BaseChatModel` or `BaseLLM`. With several prompts in one call, the first one's run
+ * gets the context.
  */
 export function patchModelPrototype(model: unknown, ref: HandlerRef, diag: DiagLogger): boolean {
   const proto = model as ModelPrototype | undefined;
@@ -161,44 +180,24 @@ export function patchModelPrototype(model: unknown, ref: HandlerRef, diag: DiagL
   }
   const originalGenerate = proto._generateUncached;
   const originalStream = proto._streamIterator;
-  const state = { original: { generate: originalGenerate, stream: originalStream! }, ref };
-  const pendingContext = (runId: string): Context | undefined => {
-    const handler = state.ref.current;
-    if (handler === undefined) return undefined;
-    return new PendingRunContext(context.active(), runId, (id) => state.ref.current?.contextForRun(id));
-  };
+  const state = { original: { generate: originalGenerate, stream: originalStream }, ref };
 
   proto._generateUncached = function (this: unknown, inputs, parsedOptions, handledOptions, started) {
-    let runId: string | undefined;
-    let runContext: Context | undefined;
-    try {
-      runId = runIdOf(handledOptions) ?? newRunId();
-      runContext = pendingContext(runId);
-    } catch (err) {
-      diag.error("could not prepare the model run context", err);
-    }
-    if (runContext === undefined) return originalGenerate.call(this, inputs, parsedOptions, handledOptions, started);
-    const options = { ...(handledOptions as object), runId };
-    return context.with(runContext, () => originalGenerate.call(this, inputs, parsedOptions, options, started));
+    const run = pendingRun(handledOptions, state.ref, diag);
+    if (run === undefined) return originalGenerate.call(this, inputs, parsedOptions, handledOptions, started);
+    const options = { ...(handledOptions as object), runId: run.runId };
+    return context.with(run.context, () => originalGenerate.call(this, inputs, parsedOptions, options, started));
   };
 
   if (typeof originalStream === "function") {
     proto._streamIterator = async function* (this: unknown, input: unknown, options?: unknown) {
-      let runId: string | undefined;
-      let runContext: Context | undefined;
-      try {
-        runId = runIdOf(options) ?? newRunId();
-        runContext = pendingContext(runId);
-      } catch (err) {
-        diag.error("could not prepare the model run context", err);
-      }
-      if (runContext === undefined) return yield* originalStream.call(this, input, options);
-      const ctx = runContext;
-      const inner = context.with(ctx, () => originalStream.call(this, input, { ...(options as object), runId }));
+      const run = pendingRun(options, state.ref, diag);
+      if (run === undefined) return yield* originalStream.call(this, input, options);
+      const inner = context.with(run.context, () => originalStream.call(this, input, { ...(options as object), runId: run.runId }));
       let done = false;
       try {
         while (true) {
-          const step = await context.with(ctx, () => inner.next());
+          const step = await context.with(run.context, () => inner.next());
           if (step.done === true) {
             done = true;
             return step.value;
@@ -222,5 +221,45 @@ export function unpatchModelPrototype(model: unknown): void {
   if (proto === undefined || state === undefined) return;
   proto._generateUncached = state.original.generate;
   if (state.original.stream !== undefined) proto._streamIterator = state.original.stream;
+  delete (proto as Patched<unknown>)[PATCHED];
+}
+
+/** `parseCallbackConfigArg` of @langchain/core: a config, or callbacks given in its place. */
+function toolConfig(configArg: unknown): Record<string, unknown> {
+  if (configArg === undefined || configArg === null) return {};
+  if (Array.isArray(configArg) || (typeof configArg === "object" && "name" in configArg)) return { callbacks: configArg };
+  return typeof configArg === "object" ? (configArg as Record<string, unknown>) : {};
+}
+
+/**
+ * Makes a tool run's span the active context while any tool executes (`StructuredTool.call`, which every tool
+ * class goes through), not only tools made with `tool()`.
+ */
+export function patchToolPrototype(tool: unknown, ref: HandlerRef, diag: DiagLogger): boolean {
+  const proto = tool as ToolPrototype | undefined;
+  if (proto === null || typeof proto !== "object" || typeof proto.call !== "function") return false;
+  const existing = proto[PATCHED];
+  if (existing !== undefined) {
+    existing.ref = ref;
+    return true;
+  }
+  const original = proto.call;
+  const state = { original, ref };
+  proto.call = function (this: unknown, arg: unknown, configArg?: unknown, tags?: unknown) {
+    const config = toolConfig(configArg);
+    const run = pendingRun(config, state.ref, diag);
+    if (run === undefined) return original.call(this, arg, configArg, tags);
+    return context.with(run.context, () => original.call(this, arg, { ...config, runId: run.runId }, tags));
+  };
+  Object.defineProperty(proto, PATCHED, { value: state, configurable: true });
+  return true;
+}
+
+/** Restores `StructuredTool.prototype.call`. */
+export function unpatchToolPrototype(tool: unknown): void {
+  const proto = tool as ToolPrototype | undefined;
+  const state = proto?.[PATCHED];
+  if (proto === undefined || state === undefined) return;
+  proto.call = state.original;
   delete (proto as Patched<unknown>)[PATCHED];
 }

@@ -127,6 +127,22 @@ describe("real runnables with the instrumentation on", () => {
     expect(idSchemeProblems(all.filter((s) => s.attributes["langchain.run_id"] !== undefined))).toEqual([]);
   });
 
+  it("makes the tool span active for class-based tools too, and keeps a caller-chosen run ID", async () => {
+    const { DynamicStructuredTool } = await import("@langchain/core/tools");
+    const classic = new DynamicStructuredTool({
+      name: "classic",
+      description: "built without tool()",
+      schema: z.object({ q: z.string() }),
+      func: async ({ q }) => {
+        trace.getTracer("app").startSpan(`inside ${q}`).end();
+        return "done";
+      },
+    });
+    expect(await classic.invoke({ q: "x" }, { runId: "019a1b2c-3d4e-7f00-8a11-00000000c1a5" })).toBe("done");
+    expect(renderTree(spans())).toBe(["execute_tool classic", "  inside x"].join("\n"));
+    expect(spans().find((s) => s.name === "execute_tool classic")!.spanContext().spanId).toBe("8a1100000000c1a5");
+  });
+
   it("records a failing tool as ERROR and rethrows the same error to the app", async () => {
     const error = await failingTool.invoke({ sku: "A1" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);

@@ -3,6 +3,7 @@ import * as managerModule from "@langchain/core/callbacks/manager";
 import * as singletonsModule from "@langchain/core/singletons";
 import * as chatModelsModule from "@langchain/core/language_models/chat_models";
 import * as llmsModule from "@langchain/core/language_models/llms";
+import * as toolsModule from "@langchain/core/tools";
 import { LangChainInstrumentation } from "../../src/instrumentation.js";
 import { setupTracing } from "../helpers.js";
 
@@ -18,5 +19,6 @@ export function setupInstrumentation(config: ConstructorParameters<typeof LangCh
   instrumentation.manuallyInstrument(singletonsModule);
   instrumentation.manuallyInstrument(chatModelsModule);
   instrumentation.manuallyInstrument(llmsModule);
+  instrumentation.manuallyInstrument(toolsModule);
   return { ...tracing, instrumentation };
 }

@@ -1,0 +1,11 @@
+export { start, getHandle } from "./start.js";
+export { OtlpJsonFileSpanExporter } from "./file-exporter.js";
+export { ConfigurationError } from "./config.js";
+export { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
+export type {
+  ContentPolicy,
+  ExporterKind,
+  LangChainOtelHandle,
+  LangChainOtelOptions,
+  OtlpJsonFileSpanExporterOptions,
+} from "./types.js";

@@ -1,0 +1,150 @@
+import path from "node:path";
+import { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import { ConfigurationError, TRACES_FILE_NAME, readAppName, resolveConfig } from "./config.js";
+import { diag } from "./diag.js";
+import { OtlpJsonFileSpanExporter } from "./file-exporter.js";
+import { appSearchDirs, initializeLangChainContext, patchLangChainCore } from "./langchain-core.js";
+import { boundedShutdown, installExitHooks } from "./shutdown.js";
+import type { LangChainOtelHandle, LangChainOtelOptions } from "./types.js";
+
+// Shared through globalThis so every copy of this package (ESM and CJS loads, nested installs) sees one handle.
+const HANDLE_KEY = Symbol.for("@langchain-otel/node.handle");
+type HandleHolder = { [HANDLE_KEY]?: LangChainOtelHandle | undefined };
+
+/** The handle of the running distro (started by `@langchain-otel/node/register` or {@link start}), if any. */
+export function getHandle(): LangChainOtelHandle | undefined {
+  return (globalThis as HandleHolder)[HANDLE_KEY];
+}
+
+function setHandle(handle: LangChainOtelHandle | undefined): void {
+  (globalThis as HandleHolder)[HANDLE_KEY] = handle;
+}
+
+const settled = Promise.resolve();
+
+function disabledHandle(): LangChainOtelHandle {
+  const handle: LangChainOtelHandle = {
+    enabled: false,
+    exporter: "none",
+    auditDir: undefined,
+    instrumentation: undefined,
+    ready: settled,
+    forceFlush: () => settled,
+    shutdown: () => {
+      if (getHandle() === handle) setHandle(undefined);
+      return settled;
+    },
+  };
+  return handle;
+}
+
+function fileExporter(auditDir: string): OtlpJsonFileSpanExporter {
+  try {
+    return new OtlpJsonFileSpanExporter({ path: path.join(auditDir, TRACES_FILE_NAME) });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException | undefined)?.code ?? (err as Error | undefined)?.message ?? String(err);
+    throw new ConfigurationError(
+      `audit directory ${JSON.stringify(auditDir)} cannot be created (${reason}); LANGCHAIN_OTEL_AUDIT_DIR or the auditDir option must name a writable directory`,
+    );
+  }
+}
+
+/**
+ * Starts OpenTelemetry for a LangChain app: a NodeSDK whose span IDs are LangChain run IDs, the LangChain
+ * instrumentation attached to every run (in every build of the app's `@langchain/core`), and an exporter:
+ * OTLP/HTTP when an endpoint is configured, else the embedded audit file. Flushes on `beforeExit`, SIGTERM
+ * and SIGINT. Calling it again while running returns the running handle.
+ *
+ * @throws {ConfigurationError} for a bad option or environment variable, naming it, its value and what is accepted.
+ */
+export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
+  const running = getHandle();
+  if (running !== undefined) {
+    diag.warn("start() called while already started; returning the running handle, the new options are ignored");
+    return running;
+  }
+  const cwd = process.cwd();
+  const config = resolveConfig(options, process.env, { cwd, appName: readAppName(cwd) });
+  for (const warning of config.warnings) diag.warn(warning);
+  if (config.disabled) {
+    const handle = disabledHandle();
+    setHandle(handle);
+    return handle;
+  }
+
+  const exporter: SpanExporter =
+    config.exporter === "otlp"
+      ? new OTLPTraceExporter(config.otlpTracesUrl === undefined ? {} : { url: config.otlpTracesUrl })
+      : fileExporter(config.auditDir!);
+  const spanProcessors: SpanProcessor[] = [new BatchSpanProcessor({ exporter, ...config.batch }), ...(options.spanProcessors ?? [])];
+
+  initializeLangChainContext();
+  const instrumentation = new LangChainInstrumentation({
+    contentPolicy: config.contentPolicy,
+    maxPayloadBytes: config.maxPayloadBytes,
+    runTtlMillis: config.runTtlMillis,
+  });
+  const sdkConfig: Partial<NodeSDKConfiguration> = {
+    idGenerator: new RunIdGenerator(),
+    instrumentations: [instrumentation],
+    spanProcessors,
+    // Lowest precedence: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (read by the SDK's detectors) win over it.
+    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.defaultServiceName })),
+  };
+  if (config.serviceName !== undefined) sdkConfig.serviceName = config.serviceName;
+  if (!config.metricsFromEnv) sdkConfig.metricReaders = [];
+  if (!config.logsFromEnv) sdkConfig.logRecordProcessors = [];
+  const sdk = new NodeSDK(sdkConfig);
+  sdk.start();
+
+  const langchain = patchLangChainCore(instrumentation, appSearchDirs(cwd));
+  const awaitCallbacks = async (): Promise<void> => {
+    await langchain.ready;
+    await Promise.all(langchain.copies.map((copy) => copy.awaitAllCallbacks?.()));
+  };
+
+  let uninstallExitHooks: () => void = () => {};
+  const shutdown = boundedShutdown(
+    [
+      { name: "await LangChain callbacks", run: awaitCallbacks },
+      { name: "end open runs", run: () => instrumentation.handler.endAllRuns("shutdown") },
+      { name: "disable instrumentation", run: () => instrumentation.disable() },
+      // The SDK's shutdown does not wait for exports a SimpleSpanProcessor still has pending; a flush does.
+      { name: "flush span processors", run: () => Promise.all(spanProcessors.map((p) => p.forceFlush())).then(() => undefined) },
+      { name: "shut down the SDK", run: () => sdk.shutdown() },
+      {
+        name: "release",
+        run: () => {
+          uninstallExitHooks();
+          if (getHandle() === handle) setHandle(undefined);
+        },
+      },
+    ],
+    config.shutdownTimeoutMillis,
+  );
+
+  const handle: LangChainOtelHandle = {
+    enabled: true,
+    exporter: config.exporter,
+    auditDir: config.auditDir,
+    instrumentation,
+    ready: langchain.ready,
+    async forceFlush() {
+      try {
+        await awaitCallbacks();
+        await Promise.all(spanProcessors.map((processor) => processor.forceFlush()));
+      } catch (err) {
+        diag.error("forceFlush failed", err);
+      }
+    },
+    shutdown,
+  };
+  uninstallExitHooks = installExitHooks(shutdown);
+  setHandle(handle);
+  return handle;
+}

@@ -1,0 +1,108 @@
+import type { LangChainInstrumentation } from "@langchain-otel/instrumentation";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+
+/**
+ * What payload content (messages, inputs, outputs, tool arguments, documents) is put on spans.
+ * - `full`: the serialized payload, within `maxPayloadBytes`.
+ * - `none`: no content; only sizes and hashes.
+ */
+export type ContentPolicy = "full" | "none";
+
+/** Where spans go: OTLP/HTTP to a collector, the embedded audit file, or nowhere (disabled). */
+export type ExporterKind = "otlp" | "file" | "none";
+
+/**
+ * Options of {@link start}. Each one falls back to its environment variable, then to its default;
+ * an explicit option always wins. A bad value makes `start()` throw at startup, naming the option or
+ * variable, the value and what is accepted.
+ */
+export interface LangChainOtelOptions {
+  /**
+   * Base URL of an OTLP/HTTP endpoint (a collector); spans are sent to `<otlpEndpoint>/v1/traces` as
+   * OTLP/JSON through a batch span processor. When neither this nor `OTEL_EXPORTER_OTLP_ENDPOINT` /
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set, spans are written to `<auditDir>/traces.jsonl` instead.
+   * Headers come from `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_TRACES_HEADERS`.
+   * Env: `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL) or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (full URL).
+   * @default unset: the embedded file exporter
+   */
+  otlpEndpoint?: string;
+  /**
+   * Directory of the embedded audit trail (used only without an OTLP endpoint): spans are appended to
+   * `traces.jsonl` in it, one OTLP/JSON export request per line, the OpenTelemetry Collector file exporter's
+   * format. Relative paths are resolved against the working directory; the directory is created if missing.
+   * Env: `LANGCHAIN_OTEL_AUDIT_DIR`.
+   * @default "./audit"
+   */
+  auditDir?: string;
+  /**
+   * More span processors, after the exporter's own (tests pass a `SimpleSpanProcessor` over an
+   * `InMemorySpanExporter`). They are flushed and shut down with the SDK.
+   * @default []
+   */
+  spanProcessors?: SpanProcessor[];
+  /**
+   * `service.name` of every span. Wins over the environment, as NodeSDK's own `serviceName` does.
+   * Env: `OTEL_SERVICE_NAME` or `service.name` in `OTEL_RESOURCE_ATTRIBUTES` (read by the SDK).
+   * @default the `name` in the working directory's package.json, else "langchain-app"
+   */
+  serviceName?: string;
+  /**
+   * What payload content is put on spans. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
+   * @default "none"
+   */
+  contentPolicy?: ContentPolicy;
+  /**
+   * Byte budget of one payload attribute (UTF-8); longer values are truncated with a marker.
+   * Env: `LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES`.
+   * @default 8192
+   */
+  maxPayloadBytes?: number;
+  /**
+   * A run whose end never arrives is ended with status ERROR this long after it started.
+   * Env: `LANGCHAIN_OTEL_RUN_TTL_MILLIS`.
+   * @default 600000 (10 minutes)
+   */
+  runTtlMillis?: number;
+  /**
+   * Turns everything off: `start()` returns a handle that does nothing. `OTEL_SDK_DISABLED=true` does too.
+   * Env: `LANGCHAIN_OTEL_DISABLED` (`true` or `false`).
+   * @default false
+   */
+  disabled?: boolean;
+  /**
+   * How long `shutdown()` (also run on `beforeExit`, `SIGTERM` and `SIGINT`) may take before it gives up
+   * with a warning. Env: `LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS`.
+   * @default 5000
+   */
+  shutdownTimeoutMillis?: number;
+}
+
+/** What {@link start} returns (and `getHandle()` finds). */
+export interface LangChainOtelHandle {
+  /** False when tracing is disabled; every method then does nothing. */
+  readonly enabled: boolean;
+  /** Where spans go. */
+  readonly exporter: ExporterKind;
+  /** Absolute path of the audit directory when `exporter` is `"file"`, else undefined. */
+  readonly auditDir: string | undefined;
+  /** The instrumentation attached to every LangChain run; undefined when disabled. */
+  readonly instrumentation: LangChainInstrumentation | undefined;
+  /**
+   * Settles once the app's own `@langchain/core` copies are patched. Patching is synchronous on Node's
+   * supported versions, so this is normally settled already; it never rejects.
+   */
+  readonly ready: Promise<void>;
+  /** Waits for LangChain's pending callbacks, then exports every ended span. */
+  forceFlush(): Promise<void>;
+  /**
+   * Waits for LangChain's pending callbacks, ends every still-open run's span as ERROR, then flushes and
+   * shuts the SDK down. Idempotent, bounded by `shutdownTimeoutMillis`, never rejects.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link OtlpJsonFileSpanExporter}. */
+export interface OtlpJsonFileSpanExporterOptions {
+  /** The file lines are appended to; its directory is created if missing. */
+  path: string;
+}

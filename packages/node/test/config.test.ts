@@ -1,0 +1,179 @@
+import path from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, readAppName, resolveConfig, type ConfigContext, type ResolvedConfig } from "../src/config.js";
+import type { LangChainOtelOptions } from "../src/types.js";
+
+const CWD = "/srv/app";
+const context: ConfigContext = { cwd: CWD, appName: undefined };
+
+function enabled(options: LangChainOtelOptions, env: Record<string, string> = {}, ctx = context) {
+  const config = resolveConfig(options, env, ctx);
+  if (config.disabled) throw new Error("expected an enabled config");
+  return config;
+}
+
+describe("resolveConfig defaults", () => {
+  it("writes the embedded audit file under ./audit with the documented defaults", () => {
+    expect(resolveConfig({}, {}, context)).toEqual<ResolvedConfig>({
+      disabled: false,
+      exporter: "file",
+      otlpTracesUrl: undefined,
+      auditDir: path.resolve(CWD, "audit"),
+      serviceName: undefined,
+      defaultServiceName: "langchain-app",
+      contentPolicy: "none",
+      maxPayloadBytes: 8192,
+      runTtlMillis: 600_000,
+      shutdownTimeoutMillis: 5000,
+      batch: {},
+      metricsFromEnv: false,
+      logsFromEnv: false,
+      warnings: [],
+    });
+  });
+
+  it("names the service after the app's package.json", () => {
+    expect(enabled({}, {}, { cwd: CWD, appName: "checkout-bot" }).defaultServiceName).toBe("checkout-bot");
+  });
+});
+
+describe("resolveConfig from the environment", () => {
+  it.each<[string, Record<string, string>, Partial<ResolvedConfig>]>([
+    ["LANGCHAIN_OTEL_CONTENT_POLICY", { LANGCHAIN_OTEL_CONTENT_POLICY: "full" }, { contentPolicy: "full" }],
+    ["LANGCHAIN_OTEL_CONTENT_POLICY, any case", { LANGCHAIN_OTEL_CONTENT_POLICY: " None " }, { contentPolicy: "none" }],
+    ["LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", { LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "1024" }, { maxPayloadBytes: 1024 }],
+    ["LANGCHAIN_OTEL_RUN_TTL_MILLIS", { LANGCHAIN_OTEL_RUN_TTL_MILLIS: "30000" }, { runTtlMillis: 30_000 }],
+    ["LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS", { LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "250" }, { shutdownTimeoutMillis: 250 }],
+    ["LANGCHAIN_OTEL_AUDIT_DIR, relative", { LANGCHAIN_OTEL_AUDIT_DIR: "var/trail" }, { auditDir: "/srv/app/var/trail" }],
+    ["LANGCHAIN_OTEL_AUDIT_DIR, absolute", { LANGCHAIN_OTEL_AUDIT_DIR: "/data/trail" }, { auditDir: "/data/trail" }],
+    ["an empty variable counts as unset", { LANGCHAIN_OTEL_CONTENT_POLICY: "", LANGCHAIN_OTEL_AUDIT_DIR: " " }, { contentPolicy: "none", auditDir: "/srv/app/audit" }],
+    [
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" },
+      { exporter: "otlp", otlpTracesUrl: undefined, auditDir: undefined, metricsFromEnv: true, logsFromEnv: true },
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://collector.example/v1/traces" },
+      { exporter: "otlp", auditDir: undefined },
+    ],
+    [
+      "OTEL_BSP_*",
+      { OTEL_BSP_SCHEDULE_DELAY: "100", OTEL_BSP_EXPORT_TIMEOUT: "2000", OTEL_BSP_MAX_QUEUE_SIZE: "64", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "8" },
+      { batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 } },
+    ],
+    ["OTEL_METRICS_EXPORTER with the file exporter", { OTEL_METRICS_EXPORTER: "console" }, { metricsFromEnv: true, logsFromEnv: false }],
+    ["OTEL_LOGS_EXPORTER with the file exporter", { OTEL_LOGS_EXPORTER: "otlp" }, { metricsFromEnv: false, logsFromEnv: true }],
+  ])("%s", (_name, env, expected) => {
+    expect(enabled({}, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    ["LANGCHAIN_OTEL_DISABLED", { LANGCHAIN_OTEL_DISABLED: "true" }],
+    ["LANGCHAIN_OTEL_DISABLED, any case", { LANGCHAIN_OTEL_DISABLED: "TRUE" }],
+    ["OTEL_SDK_DISABLED", { OTEL_SDK_DISABLED: "true" }],
+  ])("%s=true disables everything, without checking the rest", (_name, env) => {
+    expect(resolveConfig({}, { ...env, LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, context)).toEqual({ disabled: true, warnings: [] });
+  });
+
+  it("LANGCHAIN_OTEL_DISABLED=false and OTEL_SDK_DISABLED=false leave it on", () => {
+    expect(resolveConfig({}, { LANGCHAIN_OTEL_DISABLED: "false", OTEL_SDK_DISABLED: "false" }, context).disabled).toBe(false);
+  });
+
+  it("warns about, and ignores, a bad OTEL_BSP_* value (OpenTelemetry's rule for its variables)", () => {
+    const config = enabled({}, { OTEL_BSP_SCHEDULE_DELAY: "soon" });
+    expect(config.batch).toEqual({});
+    expect(config.warnings).toEqual(['OTEL_BSP_SCHEDULE_DELAY="soon" is not a non-negative number; using the SDK default']);
+  });
+
+  it("warns that a gRPC protocol setting is not honoured", () => {
+    const config = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" });
+    expect(config.warnings).toEqual(['OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not supported here; traces are sent as OTLP/HTTP JSON']);
+  });
+});
+
+describe("resolveConfig options", () => {
+  it("an option wins over its variable", () => {
+    const config = enabled(
+      { contentPolicy: "full", maxPayloadBytes: 10, runTtlMillis: 20, shutdownTimeoutMillis: 30, auditDir: "./mine", serviceName: "svc" },
+      {
+        LANGCHAIN_OTEL_CONTENT_POLICY: "none",
+        LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "1",
+        LANGCHAIN_OTEL_RUN_TTL_MILLIS: "2",
+        LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "3",
+        LANGCHAIN_OTEL_AUDIT_DIR: "./theirs",
+      },
+    );
+    expect(config).toMatchObject({
+      contentPolicy: "full",
+      maxPayloadBytes: 10,
+      runTtlMillis: 20,
+      shutdownTimeoutMillis: 30,
+      auditDir: "/srv/app/mine",
+      serviceName: "svc",
+    });
+  });
+
+  it("otlpEndpoint is a base URL: spans go to <endpoint>/v1/traces", () => {
+    expect(enabled({ otlpEndpoint: "http://collector:4318/" })).toMatchObject({
+      exporter: "otlp",
+      otlpTracesUrl: "http://collector:4318/v1/traces",
+      auditDir: undefined,
+    });
+  });
+
+  it("disabled: false wins over LANGCHAIN_OTEL_DISABLED=true", () => {
+    expect(resolveConfig({ disabled: false }, { LANGCHAIN_OTEL_DISABLED: "true" }, context).disabled).toBe(false);
+  });
+});
+
+describe("resolveConfig rejects bad values with the setting, the value and what is accepted", () => {
+  it.each<[Record<string, string>, string]>([
+    [{ LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: full, none'],
+    [{ LANGCHAIN_OTEL_CONTENT_POLICY: "redacted" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="redacted" is not one of: full, none'],
+    [{ LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "8kb" }, 'LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES="8kb" is not a positive integer'],
+    [{ LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "0" }, 'LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES="0" is not a positive integer'],
+    [{ LANGCHAIN_OTEL_RUN_TTL_MILLIS: "1.5" }, 'LANGCHAIN_OTEL_RUN_TTL_MILLIS="1.5" is not a positive integer'],
+    [{ LANGCHAIN_OTEL_RUN_TTL_MILLIS: "-1" }, 'LANGCHAIN_OTEL_RUN_TTL_MILLIS="-1" is not a positive integer'],
+    [{ LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "5s" }, 'LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS="5s" is not a positive integer'],
+    [{ LANGCHAIN_OTEL_DISABLED: "yes" }, 'LANGCHAIN_OTEL_DISABLED="yes" is not one of: true, false'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" }, 'OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4318" is not an http(s) URL'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector" }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector" is not an http(s) URL'],
+  ])("%o", (env, message) => {
+    expect(() => resolveConfig({}, env, context)).toThrow(new ConfigurationError(message));
+    expect(() => resolveConfig({}, env, context)).toThrow(ConfigurationError);
+  });
+
+  it.each<[LangChainOtelOptions, string]>([
+    [{ contentPolicy: "fulll" as never }, 'option contentPolicy="fulll" is not one of: full, none'],
+    [{ maxPayloadBytes: 0 }, "option maxPayloadBytes=0 is not a positive integer"],
+    [{ runTtlMillis: Number.NaN }, "option runTtlMillis=NaN is not a positive integer"],
+    [{ shutdownTimeoutMillis: 2.5 }, "option shutdownTimeoutMillis=2.5 is not a positive integer"],
+    [{ otlpEndpoint: "" }, 'option otlpEndpoint="" is not an http(s) URL'],
+    [{ otlpEndpoint: "ftp://collector" }, 'option otlpEndpoint="ftp://collector" is not an http(s) URL'],
+    [{ auditDir: "" }, 'option auditDir="" is not a non-empty string'],
+    [{ serviceName: " " }, 'option serviceName=" " is not a non-empty string'],
+    [{ disabled: "no" as never }, 'option disabled="no" is not one of: true, false'],
+  ])("%o", (options, message) => {
+    expect(() => resolveConfig(options, {}, context)).toThrow(new ConfigurationError(message));
+  });
+});
+
+describe("readAppName", () => {
+  it("reads the name from package.json in the directory", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "app-"));
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "support-bot" }));
+    expect(readAppName(dir)).toBe("support-bot");
+  });
+
+  it("is undefined without a package.json, with a broken one, or without a name", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "app-"));
+    expect(readAppName(dir)).toBeUndefined();
+    writeFileSync(path.join(dir, "package.json"), "{ not json");
+    expect(readAppName(dir)).toBeUndefined();
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true }));
+    expect(readAppName(dir)).toBeUndefined();
+  });
+});

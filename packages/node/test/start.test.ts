@@ -1,0 +1,214 @@
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { SpanStatusCode, context, propagation, trace } from "@opentelemetry/api";
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConfigurationError, readAppName } from "../src/config.js";
+import { getHandle, start } from "../src/start.js";
+import { readFileSpans, spanIdOf, traceIdOf } from "./helpers.js";
+
+const EXIT_EVENTS = ["beforeExit", "SIGTERM", "SIGINT"] as const;
+const listenerCounts = () => EXIT_EVENTS.map((event) => process.listenerCount(event));
+
+let auditDir: string;
+let memory: InMemorySpanExporter;
+let baseline: number[];
+
+beforeEach(() => {
+  auditDir = mkdtempSync(path.join(tmpdir(), "start-"));
+  memory = new InMemorySpanExporter();
+  baseline = listenerCounts();
+  // Whatever the developer's shell has, these tests start from an unconfigured environment.
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith("OTEL_") || name.startsWith("LANGCHAIN_OTEL_")) vi.stubEnv(name, "");
+  }
+});
+
+afterEach(async () => {
+  await getHandle()?.shutdown();
+  // One process runs every test of this file: give the next start() a fresh global API.
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  vi.unstubAllEnvs();
+  rmSync(auditDir, { recursive: true, force: true });
+});
+
+const withMemory = () => [new SimpleSpanProcessor({ exporter: memory })];
+
+describe("start", () => {
+  it("exports a span to the added processor and to the audit file", async () => {
+    const handle = start({ auditDir, spanProcessors: withMemory() });
+    expect(handle).toMatchObject({ enabled: true, exporter: "file", auditDir });
+    expect(getHandle()).toBe(handle);
+    await expect(handle.ready).resolves.toBeUndefined();
+
+    trace.getTracer("test").startSpan("manual").end();
+    await handle.forceFlush();
+    const [span] = memory.getFinishedSpans();
+    expect(span?.name).toBe("manual");
+    expect(span?.resource.attributes["service.name"]).toBe(readAppName(process.cwd()) ?? "langchain-app");
+
+    await handle.shutdown();
+    expect(readFileSpans(path.join(auditDir, "traces.jsonl")).map((s) => s.name)).toEqual(["manual"]);
+  });
+
+  it("creates the audit directory", async () => {
+    const nested = path.join(auditDir, "a", "b");
+    const handle = start({ auditDir: nested });
+    expect(handle.auditDir).toBe(nested);
+    expect(existsSync(nested)).toBe(true);
+  });
+
+  it("takes the service name from OTEL_SERVICE_NAME, and from the option over it", async () => {
+    vi.stubEnv("OTEL_SERVICE_NAME", "from-env");
+    let handle = start({ auditDir, spanProcessors: withMemory() });
+    trace.getTracer("test").startSpan("a").end();
+    await handle.forceFlush();
+    expect(memory.getFinishedSpans()[0]?.resource.attributes["service.name"]).toBe("from-env");
+    await handle.shutdown();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+
+    memory = new InMemorySpanExporter();
+    handle = start({ auditDir, serviceName: "from-option", spanProcessors: withMemory() });
+    trace.getTracer("test").startSpan("b").end();
+    await handle.forceFlush();
+    expect(memory.getFinishedSpans()[0]?.resource.attributes["service.name"]).toBe("from-option");
+  });
+
+  it("ends a run still open at shutdown as ERROR, with the run's IDs", async () => {
+    const handle = start({ auditDir });
+    const runId = "01a20d2f-1fa9-7120-a01e-e9d9ca842143";
+    handle.instrumentation!.handler.handleChainStart({ id: ["test", "Chain"] }, {}, runId, undefined, [], {}, "chain", "stuck");
+    expect(handle.instrumentation!.handler.openRunCount).toBe(1);
+
+    await handle.shutdown();
+    expect(handle.instrumentation!.handler.openRunCount).toBe(0);
+    const [span] = readFileSpans(path.join(auditDir, "traces.jsonl"));
+    expect(span).toMatchObject({ name: "stuck", traceId: traceIdOf(runId), spanId: spanIdOf(runId), status: { code: SpanStatusCode.ERROR } });
+  });
+
+  it("returns the running handle when called again", () => {
+    const handle = start({ auditDir });
+    expect(start({ auditDir: path.join(auditDir, "other") })).toBe(handle);
+  });
+});
+
+describe("shutdown", () => {
+  it("is idempotent and releases the process hooks and the handle", async () => {
+    const handle = start({ auditDir, spanProcessors: withMemory() });
+    expect(listenerCounts()).toEqual(baseline.map((n) => n + 1));
+    const first = handle.shutdown();
+    expect(handle.shutdown()).toBe(first);
+    await first;
+    await handle.shutdown();
+    expect(listenerCounts()).toEqual(baseline);
+    expect(getHandle()).toBeUndefined();
+    // Spans after shutdown go nowhere, and nothing throws.
+    trace.getTracer("test").startSpan("late").end();
+    await handle.forceFlush();
+    expect(readFileSpans(path.join(auditDir, "traces.jsonl"))).toEqual([]);
+  });
+});
+
+describe("disabled", () => {
+  it.each([["LANGCHAIN_OTEL_DISABLED"], ["OTEL_SDK_DISABLED"]])("%s=true: a handle that does nothing", async (name) => {
+    vi.stubEnv(name, "true");
+    const dir = path.join(auditDir, "never");
+    const handle = start({ auditDir: dir, spanProcessors: withMemory() });
+    expect(handle).toMatchObject({ enabled: false, exporter: "none", auditDir: undefined, instrumentation: undefined });
+    expect(getHandle()).toBe(handle);
+    expect(listenerCounts()).toEqual(baseline);
+    expect(trace.getTracer("test").startSpan("noop").isRecording()).toBe(false);
+    await expect(handle.forceFlush()).resolves.toBeUndefined();
+    await expect(handle.shutdown()).resolves.toBeUndefined();
+    expect(existsSync(dir)).toBe(false);
+    expect(memory.getFinishedSpans()).toEqual([]);
+  });
+
+  it("the disabled option does the same", () => {
+    expect(start({ disabled: true, auditDir }).enabled).toBe(false);
+  });
+});
+
+describe("configuration errors", () => {
+  it("throws at startup, naming the variable, and leaves nothing behind", () => {
+    vi.stubEnv("LANGCHAIN_OTEL_CONTENT_POLICY", "fulll");
+    expect(() => start({ auditDir })).toThrow(new ConfigurationError('LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: full, none'));
+    expect(getHandle()).toBeUndefined();
+    expect(listenerCounts()).toEqual(baseline);
+  });
+
+  it("an audit directory that cannot be created is a configuration error", () => {
+    const file = path.join(auditDir, "a-file");
+    writeFileSync(file, "");
+    expect(() => start({ auditDir: path.join(file, "audit") })).toThrow(ConfigurationError);
+    expect(() => start({ auditDir: path.join(file, "audit") })).toThrow(/^audit directory ".*a-file\/audit" cannot be created \(ENOTDIR\)/);
+    expect(getHandle()).toBeUndefined();
+  });
+});
+
+describe("OTLP/HTTP", () => {
+  interface Received {
+    path: string | undefined;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }
+  async function collector(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+    const received: Received[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        // Metrics and logs (protobuf) may arrive too; these tests look at traces.
+        received.push({ path: req.url, headers: req.headers, body });
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+  const traceRequests = (received: Received[]) => received.filter((r) => r.path === "/v1/traces");
+
+  it("sends spans to OTEL_EXPORTER_OTLP_ENDPOINT as OTLP/JSON, with OTEL_EXPORTER_OTLP_HEADERS", async () => {
+    const server = await collector();
+    try {
+      vi.stubEnv("OTEL_EXPORTER_OTLP_ENDPOINT", server.url);
+      vi.stubEnv("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret");
+      vi.stubEnv("OTEL_METRICS_EXPORTER", "none");
+      vi.stubEnv("OTEL_LOGS_EXPORTER", "none");
+      const handle = start({ auditDir });
+      expect(handle).toMatchObject({ exporter: "otlp", auditDir: undefined });
+      trace.getTracer("test").startSpan("over-the-wire").end();
+      await handle.shutdown();
+
+      const [request] = traceRequests(server.received);
+      expect(request?.headers["content-type"]).toBe("application/json");
+      expect(request?.headers["x-api-key"]).toBe("secret");
+      expect(request?.body).toContain('"name":"over-the-wire"');
+      expect(existsSync(path.join(auditDir, "traces.jsonl"))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("sends spans to <otlpEndpoint>/v1/traces", async () => {
+    const server = await collector();
+    try {
+      vi.stubEnv("OTEL_METRICS_EXPORTER", "none");
+      vi.stubEnv("OTEL_LOGS_EXPORTER", "none");
+      const handle = start({ otlpEndpoint: server.url });
+      trace.getTracer("test").startSpan("via-option").end();
+      await handle.shutdown();
+      expect(traceRequests(server.received).map((r) => r.body)).toEqual([expect.stringContaining('"name":"via-option"')]);
+    } finally {
+      await server.close();
+    }
+  });
+});
