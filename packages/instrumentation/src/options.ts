@@ -23,10 +23,12 @@ export class ConfigurationError extends Error {
   override name = "ConfigurationError";
 }
 
+const quote = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
 function positiveInteger(value: unknown, source: string): number {
   const n = typeof value === "string" ? Number(value.trim()) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
-    throw new ConfigurationError(`${source}=${JSON.stringify(value)} is not a positive integer`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n <= 0) {
+    throw new ConfigurationError(`${source}=${quote(value)} is not a positive integer`);
   }
   return n;
 }
@@ -34,7 +36,7 @@ function positiveInteger(value: unknown, source: string): number {
 function contentPolicy(value: unknown, source: string): ContentPolicy {
   const v = typeof value === "string" ? value.trim().toLowerCase() : value;
   if (!CONTENT_POLICIES.includes(v as ContentPolicy)) {
-    throw new ConfigurationError(`${source}=${JSON.stringify(value)} is not one of: ${CONTENT_POLICIES.join(", ")}`);
+    throw new ConfigurationError(`${source}=${quote(value)} is not one of: ${CONTENT_POLICIES.join(", ")}`);
   }
   return v as ContentPolicy;
 }
@@ -52,7 +54,7 @@ export function resolveTracingOptions(options: LangChainTracingOptions = {}, env
   ): T => {
     if (options[name] !== undefined) return parse(options[name], `option ${name}`);
     const fromEnv = env[envName];
-    return fromEnv !== undefined && fromEnv !== "" ? parse(fromEnv, envName) : fallback;
+    return fromEnv !== undefined && fromEnv.trim() !== "" ? parse(fromEnv, envName) : fallback;
   };
   return {
     contentPolicy: pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, DEFAULT_CONTENT_POLICY),

@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { ContentPolicy, LangChainOtelOptions } from "./types.js";
+import { ConfigurationError, resolveTracingOptions, type ContentPolicy } from "@langchain-otel/instrumentation";
+import type { LangChainOtelOptions } from "./types.js";
 
-/** A configuration mistake, reported at startup with the setting, its value and what is accepted. */
-export class ConfigurationError extends Error {
-  override name = "ConfigurationError";
-}
+// One error class for every configuration mistake, whichever package finds it.
+export { ConfigurationError };
 
-export const CONTENT_POLICIES: readonly ContentPolicy[] = ["full", "none"];
-export const DEFAULT_CONTENT_POLICY: ContentPolicy = "none";
-export const DEFAULT_MAX_PAYLOAD_BYTES = 8192;
-export const DEFAULT_RUN_TTL_MILLIS = 600_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 export const DEFAULT_AUDIT_DIR = "./audit";
 export const DEFAULT_SERVICE_NAME = "langchain-app";
@@ -187,6 +182,11 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
     auditDir = path.resolve(context.cwd, dir);
   }
 
+  // The tracing options are the instrumentation's own, resolved (and checked) by it.
+  const tracing = resolveTracingOptions(
+    { contentPolicy: options.contentPolicy, maxPayloadBytes: options.maxPayloadBytes, runTtlMillis: options.runTtlMillis },
+    env,
+  );
   const appName = context.appName?.trim();
   return {
     disabled: false,
@@ -195,9 +195,9 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
     auditDir,
     serviceName: options.serviceName === undefined ? undefined : nonEmptyString(options.serviceName, "option serviceName"),
     defaultServiceName: appName !== undefined && appName !== "" ? appName : DEFAULT_SERVICE_NAME,
-    contentPolicy: pick(options.contentPolicy, "contentPolicy", env, "LANGCHAIN_OTEL_CONTENT_POLICY", (v, s) => oneOf(v, s, CONTENT_POLICIES), DEFAULT_CONTENT_POLICY),
-    maxPayloadBytes: pick(options.maxPayloadBytes, "maxPayloadBytes", env, "LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", positiveInteger, DEFAULT_MAX_PAYLOAD_BYTES),
-    runTtlMillis: pick(options.runTtlMillis, "runTtlMillis", env, "LANGCHAIN_OTEL_RUN_TTL_MILLIS", positiveInteger, DEFAULT_RUN_TTL_MILLIS),
+    contentPolicy: tracing.contentPolicy,
+    maxPayloadBytes: tracing.maxPayloadBytes,
+    runTtlMillis: tracing.runTtlMillis,
     shutdownTimeoutMillis: pick(
       options.shutdownTimeoutMillis,
       "shutdownTimeoutMillis",

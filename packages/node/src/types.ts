@@ -1,12 +1,7 @@
-import type { LangChainInstrumentation } from "@langchain-otel/instrumentation";
+import type { ContentPolicy, LangChainInstrumentation } from "@langchain-otel/instrumentation";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 
-/**
- * What payload content (messages, inputs, outputs, tool arguments, documents) is put on spans.
- * - `full`: the serialized payload, within `maxPayloadBytes`.
- * - `none`: no content; only sizes and hashes.
- */
-export type ContentPolicy = "full" | "none";
+export type { ContentPolicy };
 
 /** Where spans go: OTLP/HTTP to a collector, the embedded audit file, or nowhere (disabled). */
 export type ExporterKind = "otlp" | "file" | "none";
