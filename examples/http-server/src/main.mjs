@@ -3,12 +3,10 @@
 // instrumentation would), and the runs a request starts join that request's trace as its children.
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { join } from "node:path";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
-import { getHandle } from "@langchain-otel/node";
-import { printRunTree, readSpans, routedChatModel } from "@langchain-otel/example-support";
+import { rootSpans, routedChatModel, showTrail } from "@langchain-otel/example-support";
 
 const FAQ = [
   "Returns: unused items can be returned within 30 days with the receipt.",
@@ -99,17 +97,5 @@ try {
   await once(server, "close");
 }
 
-const otel = getHandle();
-await otel?.shutdown();
-if (otel?.exporter === "file") {
-  const file = join(otel.auditDir, "traces.jsonl");
-  console.log(`trail: ${file}`);
-  const spans = readSpans(file);
-  // One trace per request, rooted at the server span (OTLP numbers span kinds from 1, the API from 0).
-  const requestSpans = spans
-    .filter((s) => s.kind === SpanKind.SERVER + 1)
-    .sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
-  printRunTree(spans, requestSpans.map((s) => s.traceId));
-} else {
-  console.log("trail: exported over OTLP/HTTP to your collector");
-}
+// One trace per request, rooted at the server span (OTLP numbers span kinds from 1, the API from 0).
+await showTrail((spans) => rootSpans(spans).filter((s) => s.kind === SpanKind.SERVER + 1).map((s) => s.traceId));

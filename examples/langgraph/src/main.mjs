@@ -1,10 +1,8 @@
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The app below has no tracing code: the --import flag traces the graph, each node and the model calls.
-import { join } from "node:path";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { Annotation, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
-import { getHandle } from "@langchain-otel/node";
-import { chatModel, printRunTree, readSpans, rootSpans } from "@langchain-otel/example-support";
+import { chatModel, showTrail } from "@langchain-otel/example-support";
 
 const MAX_ROUNDS = 3;
 
@@ -66,13 +64,4 @@ console.log(`reply: ${result.reply}`);
 const saved = await graph.getState(config);
 console.log(`checkpoint of thread ${config.configurable.thread_id}: step ${saved.metadata?.step}, next: [${saved.next.join(", ")}]`);
 
-const handle = getHandle();
-await handle?.shutdown();
-if (handle?.exporter === "file") {
-  const file = join(handle.auditDir, "traces.jsonl");
-  console.log(`trail: ${file}`);
-  const spans = readSpans(file);
-  printRunTree(spans, rootSpans(spans).map((s) => s.traceId));
-} else {
-  console.log("trail: exported over OTLP/HTTP to your collector");
-}
+await showTrail();

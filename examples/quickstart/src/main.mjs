@@ -1,14 +1,12 @@
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The app below has no tracing code: the --import flag traces every LangChain run.
-import { join } from "node:path";
 import { trace } from "@opentelemetry/api";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { getHandle } from "@langchain-otel/node";
-import { chatModel, printRunTree, readSpans } from "@langchain-otel/example-support";
+import { chatModel, showTrail } from "@langchain-otel/example-support";
 
 const POLICIES = {
   returns: "Unused items can be returned within 30 days with the receipt.",
@@ -58,12 +56,4 @@ console.log(`answer: ${reply}`);
 console.log(`request: ${latencyMillis.toFixed(1)} ms, tokens in ${usage.input} / out ${usage.output}`);
 console.log(`trace id: ${traceId}`);
 
-const handle = getHandle();
-await handle?.shutdown();
-if (handle?.exporter === "file") {
-  const file = join(handle.auditDir, "traces.jsonl");
-  console.log(`trail: ${file}`);
-  printRunTree(readSpans(file), [traceId]);
-} else {
-  console.log(`trail: exported over OTLP/HTTP; in Jaeger: /trace/${traceId}`);
-}
+await showTrail(() => [traceId]);

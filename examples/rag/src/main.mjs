@@ -1,12 +1,10 @@
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The app below has no tracing code: the --import flag traces the retrieval, the prompt, the model and the parser.
-import { join } from "node:path";
 import { Document } from "@langchain/core/documents";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { RunnableLambda, RunnablePassthrough, RunnableSequence } from "@langchain/core/runnables";
-import { getHandle } from "@langchain-otel/node";
-import { chatModel, printRunTree, readSpans, rootSpans } from "@langchain-otel/example-support";
+import { chatModel, showTrail } from "@langchain-otel/example-support";
 import { KeywordRetriever } from "./keyword-retriever.mjs";
 
 const handbook = [
@@ -46,13 +44,4 @@ const question = "How many days do I have to return a jacket, and who pays the r
 console.log(`question: ${question}`);
 console.log(`answer: ${await answer.invoke({ question })}`);
 
-const handle = getHandle();
-await handle?.shutdown();
-if (handle?.exporter === "file") {
-  const file = join(handle.auditDir, "traces.jsonl");
-  console.log(`trail: ${file}`);
-  const spans = readSpans(file);
-  printRunTree(spans, rootSpans(spans).map((s) => s.traceId));
-} else {
-  console.log("trail: exported over OTLP/HTTP to your collector");
-}
+await showTrail();

@@ -1,4 +1,4 @@
 export { chatModel, ScriptedChatModel } from "./model.mjs";
 export { routedChatModel, RoutedChatModel } from "./routed-model.mjs";
-export { readSpans, printRunTree } from "./run-tree.mjs";
-export { runExample, renderTree, rootSpans } from "./testing.mjs";
+export { readSpans, printRunTree, rootSpans, byStartTime, showTrail } from "./run-tree.mjs";
+export { runExample, renderTree } from "./testing.mjs";

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { getHandle } from "@langchain-otel/node";
 
 function attributeValue(value) {
   if (value === undefined) return undefined;
@@ -41,7 +43,7 @@ export function printRunTree(spans, traceIds, print = console.log) {
     byParent.set(key, [...(byParent.get(key) ?? []), span]);
   }
   const walk = (key, depth) => {
-    const children = (byParent.get(key) ?? []).sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
+    const children = (byParent.get(key) ?? []).sort(byStartTime);
     for (const span of children) {
       const ms = Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6;
       const a = span.attributes;
@@ -57,4 +59,34 @@ export function printRunTree(spans, traceIds, print = console.log) {
   }
   for (const line of lines) print(line);
   return lines;
+}
+
+/** Orders spans by start time. */
+export function byStartTime(a, b) {
+  const x = BigInt(a.startTimeUnixNano);
+  const y = BigInt(b.startTimeUnixNano);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Root spans (no parent among `spans`), ordered by start time. */
+export function rootSpans(spans) {
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).sort(byStartTime);
+}
+
+/**
+ * The end of every example: shuts the distro down (which flushes the trail), says where the trail went and,
+ * for the embedded audit file, prints the run tree of each trace `pickTraces(spans)` names (default: every trace).
+ */
+export async function showTrail(pickTraces = (spans) => rootSpans(spans).map((s) => s.traceId)) {
+  const handle = getHandle();
+  await handle?.shutdown();
+  if (handle?.exporter !== "file") {
+    console.log("trail: exported over OTLP/HTTP to your collector (Jaeger: /trace/<trace id>)");
+    return;
+  }
+  const file = join(handle.auditDir, "traces.jsonl");
+  console.log(`trail: ${file}`);
+  const spans = readSpans(file);
+  printRunTree(spans, pickTraces(spans));
 }

@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { readSpans } from "./run-tree.mjs";
+import { byStartTime, readSpans, rootSpans } from "./run-tree.mjs";
+
+export { rootSpans };
 
 /** Variables that would send the example online or to a collector; tests always run offline with the file exporter. */
 const ONLINE_ENV = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OPENAI_API_KEY"];
@@ -31,11 +33,6 @@ export function runExample(dir, { timeoutMillis = 20_000 } = {}) {
   });
 }
 
-function byStartTime(a, b) {
-  const x = BigInt(a.startTimeUnixNano);
-  const y = BigInt(b.startTimeUnixNano);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * The spans as an indented tree of names, two spaces a level; roots and siblings ordered by start time
@@ -59,8 +56,3 @@ export function renderTree(spans) {
   return lines.join("\n");
 }
 
-/** Root spans (no parent among `spans`), ordered by start time. */
-export function rootSpans(spans) {
-  const ids = new Set(spans.map((s) => s.spanId));
-  return spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).sort(byStartTime);
-}

@@ -1,11 +1,9 @@
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The app below has no tracing code: the --import flag traces the agent, its model calls and its tools.
-import { join } from "node:path";
 import { tool } from "@langchain/core/tools";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { z } from "zod";
-import { getHandle } from "@langchain-otel/node";
-import { chatModel, printRunTree, readSpans, rootSpans } from "@langchain-otel/example-support";
+import { chatModel, showTrail } from "@langchain-otel/example-support";
 
 const ORDERS = new Map([
   ["A-1001", { status: "delivered", item: "rain jacket", total: 89.0 }],
@@ -66,14 +64,5 @@ for (const question of questions) {
   console.log(`agent: ${messages.at(-1).content}`);
 }
 
-const handle = getHandle();
-await handle?.shutdown();
-if (handle?.exporter === "file") {
-  const file = join(handle.auditDir, "traces.jsonl");
-  console.log(`trail: ${file}`);
-  const spans = readSpans(file);
-  // One trace per request: the agent run is the root of each.
-  printRunTree(spans, rootSpans(spans).map((s) => s.traceId));
-} else {
-  console.log("trail: exported over OTLP/HTTP to your collector");
-}
+// One trace per request: the agent run is the root of each.
+await showTrail();
