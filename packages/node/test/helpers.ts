@@ -13,6 +13,7 @@ export interface FileSpan {
   parentSpanId?: string;
   name: string;
   kind?: number;
+  startTimeUnixNano: string;
   attributes?: Array<{ key: string; value: Record<string, unknown> }>;
   status: { code?: number; message?: string };
 }
@@ -127,4 +128,20 @@ export function printed<T>(stdout: string, key: string): T {
     if (key in value) return value as T;
   }
   throw new Error(`no line with "${key}" in: ${stdout}`);
+}
+
+/** File spans as an indented name tree, children (and roots) in start order, for exact comparison. */
+export function renderFileTree(spans: readonly FileSpan[]): string {
+  const ids = new Set(spans.map((s) => s.spanId));
+  const byStart = (a: FileSpan, b: FileSpan) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1);
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number): void => {
+    const children = spans.filter((s) => (s.parentSpanId !== undefined && ids.has(s.parentSpanId) ? s.parentSpanId : undefined) === parent);
+    for (const child of [...children].sort(byStart)) {
+      lines.push("  ".repeat(depth) + child.name);
+      walk(child.spanId, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
 }

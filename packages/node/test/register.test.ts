@@ -3,7 +3,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanEnv, createFixtureApp, printed, readFileSpans, runNode, spanIdOf, traceIdOf, type FileSpan } from "./helpers.js";
+import {
+  assertBuilt,
+  cleanEnv,
+  createFixtureApp,
+  printed,
+  readFileSpans,
+  renderFileTree,
+  runNode,
+  spanIdOf,
+  traceIdOf,
+  type FileSpan,
+} from "./helpers.js";
 
 // Real apps in child processes, started the way users start them, against the built package (dist).
 
@@ -87,6 +98,30 @@ describe("the register entry", () => {
     expect(child).toMatchObject({ code: 0, stderr: "" });
     expect(printed<{ result: number }>(child.stdout, "result").result).toBe(3);
     expect(spansInAuditFile()).toEqual([]);
+  });
+});
+
+describe("two copies of @langchain/core in one process", () => {
+  it.each([["--import"], ["--require"]])("%s: the ESM and the CommonJS build are both traced, tool and model spans active", async (flag) => {
+    const child = await run([flag, "@langchain-otel/node/register", "both-builds.mjs"]);
+    expect(child).toMatchObject({ code: 0, stderr: "" });
+    const { results, sameClass } = printed<{ results: Record<string, string>; sameClass: boolean }>(child.stdout, "results");
+    expect(sameClass).toBe(false);
+    expect(results).toEqual({ esm: "probed x / ok", cjs: "probed x / ok" });
+    expect(renderFileTree(spansInAuditFile())).toBe(
+      [
+        "app esm",
+        "  execute_tool probe_esm",
+        "    tool body esm",
+        "  chat ProviderModel",
+        "    provider call esm",
+        "app cjs",
+        "  execute_tool probe_cjs",
+        "    tool body cjs",
+        "  chat ProviderModel",
+        "    provider call cjs",
+      ].join("\n"),
+    );
   });
 });
 
