@@ -125,6 +125,46 @@ describe("two copies of @langchain/core in one process", () => {
   });
 });
 
+describe("a new user's mixed app (chain, tool, stream, failing tool, LangGraph)", () => {
+  it("one span per run with the run's ID and parent; outputs and the app's own callback events unchanged", async () => {
+    const untraced = await run(["mixed-app.mjs"]);
+    rmSync(auditDir, { recursive: true, force: true });
+    const traced = await run(["--import", "@langchain-otel/node/register", "mixed-app.mjs"]);
+    expect(traced).toMatchObject({ code: 0, stderr: "" });
+    expect(untraced).toMatchObject({ code: 0, stderr: "" });
+    type Printed = { outputs: unknown; events: string[]; runs: Record<string, { name: string; parentRunId: string | null }> };
+    const withUs = printed<Printed>(traced.stdout, "outputs");
+    const withoutUs = printed<Printed>(untraced.stdout, "outputs");
+    expect(withUs.outputs).toEqual({
+      chain: "answer one",
+      tool: "policy for returns",
+      stream: "streamed",
+      failing: "Error: backend down",
+      graph: { n: 2 },
+    });
+    expect(withUs.outputs).toEqual(withoutUs.outputs);
+    expect(withUs.events).toEqual(withoutUs.events);
+
+    const spans = spansInAuditFile();
+    const runSpans = spans.filter((s) => s.attributes?.some((a) => a.key === "langchain.run_id"));
+    const runIds = Object.keys(withUs.runs);
+    expect(runSpans.map((s) => s.spanId).sort()).toEqual(runIds.map(spanIdOf).sort());
+    for (const [runId, { parentRunId }] of Object.entries(withUs.runs)) {
+      const span = runSpans.find((s) => s.spanId === spanIdOf(runId))!;
+      if (parentRunId === null) {
+        expect(span.parentSpanId).toBeUndefined();
+        expect(span.traceId).toBe(traceIdOf(runId));
+      } else {
+        expect(span.parentSpanId).toBe(spanIdOf(parentRunId));
+      }
+    }
+    const inside = spans.find((s) => s.name === "inside lookup")!;
+    expect(spans.find((s) => s.spanId === inside.parentSpanId)!.name).toBe("execute_tool lookup");
+    // The default content policy (none) keeps the error message (content) out; the type stays.
+    expect(spans.find((s) => s.name === "execute_tool broken")!.status).toEqual({ code: SpanStatusCode.ERROR, message: "Error" });
+  });
+});
+
 describe("an SDK the app builds itself (NodeSDK + RunIdGenerator + LangChainInstrumentation)", () => {
   it.each([["user-sdk.mjs"], ["user-sdk.cjs"]])("%s", async (entry) => {
     const child = await run([entry]);
