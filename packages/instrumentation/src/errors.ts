@@ -1,6 +1,6 @@
 import { SpanStatusCode, type Span } from "@opentelemetry/api";
 import type { ContentPolicy } from "./types.js";
-import { ATTR_ERROR_TYPE } from "./semconv.js";
+import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE } from "./semconv.js";
 
 // LangGraph throws these to steer the graph (human-in-the-loop interrupts, commands to a parent graph).
 const CONTROL_FLOW_ERRORS = new Set(["GraphInterrupt", "NodeInterrupt", "ParentCommand", "GraphBubbleUp"]);
@@ -38,16 +38,17 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * Status ERROR, `error.type`, and an exception event. The message and stack are content (they can quote
- * user input), so under content policy `none` only the type is recorded.
+ * Status ERROR, `error.type`, and an exception event on the span; returns the attributes the run's error
+ * record carries. The message and stack are content (they can quote user input), so under content policy
+ * `none` only the type is recorded.
  */
-export function recordError(span: Span, error: unknown, policy: ContentPolicy): void {
+export function recordError(span: Span, error: unknown, policy: ContentPolicy): Record<string, string> {
   const type = errorTypeOf(error);
   span.setAttribute(ATTR_ERROR_TYPE, type);
   if (policy === "none") {
     span.setStatus({ code: SpanStatusCode.ERROR, message: type });
     span.addEvent("exception", { "exception.type": type });
-    return;
+    return { [ATTR_ERROR_TYPE]: type };
   }
   const message = messageOf(error);
   span.setStatus({ code: SpanStatusCode.ERROR, message });
@@ -57,4 +58,5 @@ export function recordError(span: Span, error: unknown, policy: ContentPolicy): 
     "exception.message": message,
     ...(typeof stack === "string" ? { "exception.stacktrace": stack } : {}),
   });
+  return { [ATTR_ERROR_TYPE]: type, [ATTR_EXCEPTION_MESSAGE]: message };
 }

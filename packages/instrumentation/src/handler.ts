@@ -1,19 +1,23 @@
 import {
   context,
   diag,
+  logs,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type AttributeValue,
   type Context,
   type DiagLogger,
+  type Logger,
   type Span,
   type Tracer,
 } from "@opentelemetry/api";
 import type { OpenTelemetryCallbackHandlerOptions, RunInfo, RunType } from "./types.js";
 import { resolveTracingOptions, type ResolvedTracingOptions } from "./options.js";
 import { RunRegistry, type RunState } from "./run-registry.js";
-import { spanIdFromRunId, traceIdFromRunId, withPendingRunIds } from "./ids.js";
+import { randomSpanId, randomTraceId, spanIdFromRunId, traceIdFromRunId, withPendingRunIds } from "./ids.js";
+import { emitRunEnd, emitRunStart, type RunStatus } from "./audit-records.js";
 import { classifyChainRun, runDisplayName, spanNaming, type SerializedLike } from "./span-naming.js";
 import {
   contextAttributes,
@@ -56,6 +60,9 @@ import {
   EVENT_INTERRUPT,
   ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT,
   ATTR_LANGCHAIN_CACHE_HIT,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
 } from "./semconv.js";
 
 /** Marks our handlers so a callback manager never gets two (checked across package copies). */
@@ -115,22 +122,29 @@ export class OpenTelemetryCallbackHandler {
 
   private readonly _runs = new RunRegistry();
   private readonly _getTracer: () => Tracer;
+  private readonly _getLogger: () => Logger;
   private readonly _diag: DiagLogger;
   private _options: ResolvedTracingOptions;
   private _ttlTimer: ReturnType<typeof setInterval> | undefined;
 
   /**
    * @param options content policy, budgets and hooks; see {@link OpenTelemetryCallbackHandlerOptions}.
-   * @param tracerSource for {@link LangChainInstrumentation}: where the current tracer comes from.
+   * @param telemetrySource for {@link LangChainInstrumentation}: where the current tracer and logger come from.
    */
-  constructor(options: OpenTelemetryCallbackHandlerOptions = {}, tracerSource?: { tracer: () => Tracer; diag: DiagLogger }) {
+  constructor(
+    options: OpenTelemetryCallbackHandlerOptions = {},
+    telemetrySource?: { tracer: () => Tracer; logger: () => Logger; diag: DiagLogger },
+  ) {
     this._options = resolveTracingOptions(options);
-    if (tracerSource !== undefined) {
-      this._getTracer = tracerSource.tracer;
-      this._diag = tracerSource.diag;
+    if (telemetrySource !== undefined) {
+      this._getTracer = telemetrySource.tracer;
+      this._getLogger = telemetrySource.logger;
+      this._diag = telemetrySource.diag;
     } else {
-      const provider = options.tracerProvider;
-      this._getTracer = () => (provider ?? trace).getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+      const tracerProvider = options.tracerProvider;
+      const loggerProvider = options.loggerProvider;
+      this._getTracer = () => (tracerProvider ?? trace).getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+      this._getLogger = () => (loggerProvider ?? logs).getLogger(PACKAGE_NAME, PACKAGE_VERSION);
       this._diag = diag.createComponentLogger({ namespace: PACKAGE_NAME });
     }
   }
@@ -194,7 +208,6 @@ export class OpenTelemetryCallbackHandler {
       this._endRun(runId, outputs, undefined, (state, attrs) => {
         // Streaming runs learn their input only at the end.
         const lateInputs = asDict(kwargs)["inputs"];
-        if (!state.span.isRecording()) return;
         if (!state.inputsRecorded && !isEmptyInput(lateInputs)) {
           this._payload(attrs, ATTR_LANGCHAIN_INPUTS, lateInputs);
         }
@@ -268,7 +281,6 @@ export class OpenTelemetryCallbackHandler {
   handleLLMEnd(output: unknown, runId: string, _parentRunId?: string, _tags?: unknown, extraParams?: unknown): void {
     try {
       this._endRun(runId, output, undefined, (state, attrs) => {
-        if (!state.span.isRecording()) return;
         if (asDict(extraParams)["cached"] === true) attrs[ATTR_LANGCHAIN_CACHE_HIT] = true;
         Object.assign(attrs, modelResponseAttributes(output));
         if (state.firstChunkAtMillis !== undefined) {
@@ -327,12 +339,10 @@ export class OpenTelemetryCallbackHandler {
   handleToolEnd(output: unknown, runId: string): void {
     try {
       const { result, failed } = toolResult(output);
-      this._endRun(runId, output, undefined, (state, attrs) => {
-        if (failed) {
-          attrs["error.type"] = "ToolError";
-          state.span.setStatus({ code: SpanStatusCode.ERROR, message: "tool returned an error result" });
-        }
-        if (state.span.isRecording()) this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_RESULT, result);
+      if (failed) this._runs.get(runId)?.span.setStatus({ code: SpanStatusCode.ERROR, message: "tool returned an error result" });
+      this._endRun(runId, output, undefined, (_state, attrs) => {
+        if (failed) attrs[ATTR_ERROR_TYPE] = "ToolError";
+        this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_RESULT, result);
       });
     } catch (err) {
       this._fail("handleToolEnd", err);
@@ -374,10 +384,10 @@ export class OpenTelemetryCallbackHandler {
 
   handleRetrieverEnd(documents: unknown, runId: string): void {
     try {
-      this._endRun(runId, documents, undefined, (state, attrs) => {
+      this._endRun(runId, documents, undefined, (_state, attrs) => {
         if (!Array.isArray(documents)) return;
         attrs[ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT] = documents.length;
-        if (state.span.isRecording()) this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_DOCUMENTS, documents);
+        this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_DOCUMENTS, documents);
       });
     } catch (err) {
       this._fail("handleRetrieverEnd", err);
@@ -472,30 +482,30 @@ export class OpenTelemetryCallbackHandler {
     const inherited: Record<string, string> = { ...parent?.inherited };
     Object.assign(inherited, contextAttributes(metadata, this._options.contextKeys));
 
-    const attrs: Record<string, AttributeValue> = {
+    // Identity: on the span, and repeated on every audit record of the run.
+    const identity: Record<string, AttributeValue> = {
       [ATTR_LANGCHAIN_RUN_ID]: run.runId,
       [ATTR_LANGCHAIN_RUN_TYPE]: run.runType,
       [ATTR_LANGCHAIN_RUN_NAME]: run.name,
     };
-    if (typeof run.parentRunId === "string") attrs[ATTR_LANGCHAIN_PARENT_RUN_ID] = run.parentRunId;
-    if (operation !== undefined) attrs[ATTR_GEN_AI_OPERATION_NAME] = operation;
+    if (typeof run.parentRunId === "string") identity[ATTR_LANGCHAIN_PARENT_RUN_ID] = run.parentRunId;
+    if (operation !== undefined) identity[ATTR_GEN_AI_OPERATION_NAME] = operation;
+    Object.assign(identity, inherited);
+
+    const attrs: Record<string, AttributeValue> = { ...identity };
     const serializedId = run.serialized?.id;
     if (Array.isArray(serializedId) && serializedId.every((p) => typeof p === "string")) {
       attrs[ATTR_LANGCHAIN_SERIALIZED_ID] = serializedId.join(".");
     }
     const tags = asTags(run.tags);
     if (tags.length > 0) attrs[ATTR_LANGCHAIN_TAGS] = tags;
-    Object.assign(attrs, metadataAttributes(metadata, this._options.maxPayloadBytes), inherited);
+    Object.assign(attrs, metadataAttributes(metadata, this._options.maxPayloadBytes));
     run.attributes?.(attrs);
+    for (const key of [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME]) {
+      if (attrs[key] !== undefined) identity[key] = attrs[key];
+    }
 
-    // A root run outside any span starts a trace named by its run ID; inside one it joins that trace.
-    const parentSpanContext = trace.getSpanContext(parentContext);
-    const joinsTrace = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
-    const tracer = this._getTracer();
-    const span = withPendingRunIds(joinsTrace ? undefined : traceIdFromRunId(run.runId), spanIdFromRunId(run.runId), () =>
-      tracer.startSpan(spanName, { kind, attributes: attrs }, parentContext),
-    );
-
+    const span = this._openSpan(run.runId, spanName, kind, attrs, parentContext);
     const info: RunInfo = {
       runId: run.runId,
       parentRunId: run.parentRunId,
@@ -504,20 +514,52 @@ export class OpenTelemetryCallbackHandler {
       tags,
       metadata,
     };
+    const runContext = trace.setSpan(parentContext, span);
     this._runs.add({
       span,
-      context: trace.setSpan(parentContext, span),
+      context: runContext,
       info,
       rootRunId: parent?.rootRunId ?? run.runId,
       inherited,
+      identity,
       startedAtMillis: performance.now(),
       firstChunkAtMillis: undefined,
       chunkCount: 0,
       inputsRecorded: attrs[ATTR_LANGCHAIN_INPUTS] !== undefined || attrs[ATTR_LANGCHAIN_INPUTS + ".sha256"] !== undefined,
     });
     this._armTtl();
+    if (this._options.emitAuditRecords) {
+      this._guard("audit start record", () => emitRunStart(this._getLogger(), runContext, attrs));
+    }
     const hook = this._options.spanStartHook;
     if (hook !== undefined) this._guard("spanStartHook", () => hook(span, info));
+  }
+
+  /**
+   * The run's span: started through the tracer with run-derived IDs, or, with spans turned off, a non-recording
+   * span that only carries those IDs so audit records still name the run's trace and span.
+   */
+  private _openSpan(
+    runId: string,
+    spanName: string,
+    kind: ReturnType<typeof spanNaming>["kind"],
+    attrs: Record<string, AttributeValue>,
+    parentContext: Context,
+  ): Span {
+    // A root run outside any span starts a trace named by its run ID; inside one it joins that trace.
+    const parentSpanContext = trace.getSpanContext(parentContext);
+    const joinsTrace = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
+    if (this._options.emitSpans) {
+      const tracer = this._getTracer();
+      return withPendingRunIds(joinsTrace ? undefined : traceIdFromRunId(runId), spanIdFromRunId(runId), () =>
+        tracer.startSpan(spanName, { kind, attributes: attrs }, parentContext),
+      );
+    }
+    return trace.wrapSpanContext({
+      traceId: joinsTrace ? parentSpanContext.traceId : (traceIdFromRunId(runId) ?? randomTraceId()),
+      spanId: spanIdFromRunId(runId) ?? randomSpanId(),
+      traceFlags: TraceFlags.SAMPLED,
+    });
   }
 
   private _endRun(
@@ -529,17 +571,27 @@ export class OpenTelemetryCallbackHandler {
     const state = this._runs.remove(runId);
     if (state === undefined) return;
     const { span } = state;
+    const recordsOn = this._options.emitAuditRecords;
+    const attrs: Record<string, AttributeValue> = {};
+    let status: RunStatus = "ok";
     try {
       if (error !== undefined) {
         if (isControlFlowSignal(error)) {
-          span.addEvent(EVENT_INTERRUPT, { "langchain.signal": errorTypeOf(error) });
+          status = "interrupted";
+          attrs["langchain.signal"] = errorTypeOf(error);
+          span.addEvent(EVENT_INTERRUPT, { "langchain.signal": attrs["langchain.signal"] });
         } else {
-          recordError(span, error, this._options.contentPolicy);
+          status = "error";
+          Object.assign(attrs, recordError(span, error, this._options.contentPolicy));
         }
-      } else if (addAttributes !== undefined) {
-        const attrs: Record<string, AttributeValue> = {};
+      } else if (addAttributes !== undefined && (recordsOn || span.isRecording())) {
         addAttributes(state, attrs);
+        if (attrs[ATTR_ERROR_TYPE] !== undefined) status = "error";
         span.setAttributes(attrs as Attributes);
+      }
+      if (recordsOn) {
+        const duration = performance.now() - state.startedAtMillis;
+        this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, status, duration));
       }
       const hook = this._options.spanEndHook;
       if (hook !== undefined) {
@@ -562,8 +614,13 @@ export class OpenTelemetryCallbackHandler {
   private _abandon(state: RunState, reason: string): void {
     if (this._runs.remove(state.info.runId) === undefined) return;
     try {
-      state.span.setAttribute("error.type", "RunAbandoned");
+      state.span.setAttribute(ATTR_ERROR_TYPE, "RunAbandoned");
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: `run did not end: ${reason}` });
+      if (this._options.emitAuditRecords) {
+        const duration = performance.now() - state.startedAtMillis;
+        const attrs = { [ATTR_ERROR_TYPE]: "RunAbandoned", "langchain.abandon_reason": reason };
+        this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, "error", duration));
+      }
       const hook = this._options.spanEndHook;
       if (hook !== undefined) {
         this._guard("spanEndHook", () => hook(state.span, state.info, { error: new Error(`run did not end: ${reason}`) }));

@@ -69,6 +69,16 @@ function randomHex(length: number): string {
   return /^0+$/.test(out) ? randomHex(length) : out;
 }
 
+/** A random, valid trace ID (for runs whose ID cannot make one). */
+export function randomTraceId(): string {
+  return randomHex(32);
+}
+
+/** A random, valid span ID. */
+export function randomSpanId(): string {
+  return randomHex(16);
+}
+
 /**
  * An OpenTelemetry SDK `IdGenerator` that gives LangChain run spans their run-derived IDs
  * (span ID = low 64 bits of the run UUID; trace ID = root run UUID) and random IDs to every other span.

@@ -58,7 +58,11 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
 
   /** The handler this instrumentation attaches to every run. */
   get handler(): OpenTelemetryCallbackHandler {
-    this._handler ??= new OpenTelemetryCallbackHandler(this.getConfig(), { tracer: () => this.tracer, diag: this._diag });
+    this._handler ??= new OpenTelemetryCallbackHandler(this.getConfig(), {
+      tracer: () => this.tracer,
+      logger: () => this.logger,
+      diag: this._diag,
+    });
     return this._handler;
   }
 

@@ -6,6 +6,8 @@ export interface ResolvedTracingOptions {
   contentPolicy: ContentPolicy;
   maxPayloadBytes: number;
   runTtlMillis: number;
+  emitSpans: boolean;
+  emitAuditRecords: boolean;
   contextKeys: ContextKeys;
   spanStartHook: SpanStartHook | undefined;
   spanEndHook: SpanEndHook | undefined;
@@ -31,6 +33,14 @@ function positiveInteger(value: unknown, source: string): number {
     throw new ConfigurationError(`${source}=${quote(value)} is not a positive integer`);
   }
   return n;
+}
+
+function booleanSetting(value: unknown, source: string): boolean {
+  if (typeof value === "boolean") return value;
+  const v = typeof value === "string" ? value.trim().toLowerCase() : value;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new ConfigurationError(`${source}=${quote(value)} is not one of: true, false`);
 }
 
 function contentPolicy(value: unknown, source: string): ContentPolicy {
@@ -60,6 +70,8 @@ export function resolveTracingOptions(options: LangChainTracingOptions = {}, env
     contentPolicy: pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, DEFAULT_CONTENT_POLICY),
     maxPayloadBytes: pick("maxPayloadBytes", "LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", positiveInteger, DEFAULT_MAX_PAYLOAD_BYTES),
     runTtlMillis: pick("runTtlMillis", "LANGCHAIN_OTEL_RUN_TTL_MILLIS", positiveInteger, DEFAULT_RUN_TTL_MILLIS),
+    emitSpans: pick("emitSpans", "LANGCHAIN_OTEL_SPANS", booleanSetting, true),
+    emitAuditRecords: pick("emitAuditRecords", "LANGCHAIN_OTEL_AUDIT_RECORDS", booleanSetting, true),
     contextKeys: { ...DEFAULT_CONTEXT_KEYS, ...options.contextKeys },
     spanStartHook: options.spanStartHook,
     spanEndHook: options.spanEndHook,

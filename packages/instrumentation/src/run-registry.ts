@@ -1,4 +1,4 @@
-import type { Context, Span } from "@opentelemetry/api";
+import type { AttributeValue, Context, Span } from "@opentelemetry/api";
 import type { RunInfo } from "./types.js";
 
 /** What the handler keeps for a run between its start and its end. */
@@ -11,6 +11,8 @@ export interface RunState {
   readonly rootRunId: string;
   /** Identity attributes (session, user, ...) that children inherit. */
   readonly inherited: Readonly<Record<string, string>>;
+  /** Run identity repeated on every audit record of the run (IDs, type, name, context ids, model). */
+  readonly identity: Readonly<Record<string, AttributeValue>>;
   readonly startedAtMillis: number;
   firstChunkAtMillis: number | undefined;
   chunkCount: number;

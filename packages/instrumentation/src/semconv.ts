@@ -88,3 +88,15 @@ export const EVENT_CUSTOM = "langchain.custom_event";
 export const EVENT_FIRST_CHUNK = "gen_ai.first_chunk";
 /** LangGraph control flow (interrupts, parent commands) thrown through a run: not an error. */
 export const EVENT_INTERRUPT = "langchain.interrupt";
+
+// Audit records: one log record per run start / end / error.
+// https://opentelemetry.io/docs/specs/semconv/general/events/ (event.name)
+export const ATTR_EVENT_NAME = "event.name";
+export const EVENT_RUN_START = "langchain.run.start";
+export const EVENT_RUN_END = "langchain.run.end";
+export const EVENT_RUN_ERROR = "langchain.run.error";
+/** `ok`, `error`, or `interrupted` (LangGraph control flow). */
+export const ATTR_LANGCHAIN_STATUS = "langchain.status";
+export const ATTR_LANGCHAIN_DURATION_MS = "langchain.duration_ms";
+/** On an error record: the error message (content policy `full` only). */
+export const ATTR_EXCEPTION_MESSAGE = "exception.message";

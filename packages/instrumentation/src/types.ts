@@ -1,4 +1,4 @@
-import type { Span, TracerProvider } from "@opentelemetry/api";
+import type { LoggerProvider, Span, TracerProvider } from "@opentelemetry/api";
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
 
 /**
@@ -62,6 +62,18 @@ export interface LangChainTracingOptions {
    * @default see {@link DEFAULT_CONTEXT_KEYS}
    */
   contextKeys?: Partial<ContextKeys>;
+  /**
+   * Whether runs become spans. With `false`, audit records still carry run-derived trace and span IDs.
+   * Env: `LANGCHAIN_OTEL_SPANS`.
+   * @default true
+   */
+  emitSpans?: boolean;
+  /**
+   * Whether each run start, end and error also becomes an OpenTelemetry log record (`event.name`
+   * `langchain.run.start|end|error`), the audit stream. Env: `LANGCHAIN_OTEL_AUDIT_RECORDS`.
+   * @default true
+   */
+  emitAuditRecords?: boolean;
   /** Called after each run span starts. */
   spanStartHook?: SpanStartHook;
   /** Called before each run span ends. */
@@ -83,6 +95,11 @@ export interface OpenTelemetryCallbackHandlerOptions extends LangChainTracingOpt
    * @default the global tracer provider
    */
   tracerProvider?: TracerProvider;
+  /**
+   * Where the handler gets its logger for audit records.
+   * @default the global logger provider
+   */
+  loggerProvider?: LoggerProvider;
 }
 
 /** Configuration of {@link LangChainInstrumentation}. */
