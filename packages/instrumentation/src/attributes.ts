@@ -1,10 +1,9 @@
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
-import type { ContentPolicy, ContextKeys } from "./types.js";
+import type { ContentPolicy } from "./types.js";
 import { createHash } from "node:crypto";
 import { serializePayload } from "./serialize.js";
 import { firstGenerations, finishReason } from "./messages.js";
 import {
-  ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
@@ -27,9 +26,6 @@ import {
   ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS,
   ATTR_LANGCHAIN_LANGGRAPH_NODE,
   ATTR_LANGCHAIN_LANGGRAPH_STEP,
-  ATTR_SESSION_ID,
-  ATTR_TENANT_ID,
-  ATTR_USER_ID,
   PAYLOAD_SHA256_SUFFIX,
   PAYLOAD_SIZE_SUFFIX,
   PAYLOAD_TRUNCATED_SUFFIX,
@@ -56,28 +52,6 @@ function setNumber(attrs: Attributes, key: string, value: unknown): void {
 
 function setString(attrs: Attributes, key: string, value: unknown): void {
   if (typeof value === "string" && value !== "") attrs[key] = value;
-}
-
-/** Metadata keys that name the identity a run belongs to, in order of preference. */
-export const DEFAULT_CONTEXT_KEYS: ContextKeys = {
-  session: ["session.id", "session_id", "sessionId"],
-  user: ["user.id", "user_id", "userId"],
-  tenant: ["tenant.id", "tenant_id", "tenantId"],
-  conversation: ["gen_ai.conversation.id", "conversation_id", "conversationId", "thread_id"],
-};
-
-/** session / user / tenant / conversation ids found in a run's metadata. */
-export function contextAttributes(metadata: Dict, keys: ContextKeys): Attributes {
-  const attrs: Attributes = {};
-  const put = (attr: string, candidates: readonly string[]): void => {
-    const value = firstDefined(metadata, candidates);
-    if (typeof value === "string" || typeof value === "number") attrs[attr] = String(value);
-  };
-  put(ATTR_SESSION_ID, keys.session);
-  put(ATTR_USER_ID, keys.user);
-  put(ATTR_TENANT_ID, keys.tenant);
-  put(ATTR_GEN_AI_CONVERSATION_ID, keys.conversation);
-  return attrs;
 }
 
 /**

@@ -19,8 +19,8 @@ import { RunRegistry, type RunState } from "./run-registry.js";
 import { randomSpanId, randomTraceId, spanIdFromRunId, traceIdFromRunId, withPendingRunIds } from "./ids.js";
 import { emitRunEnd, emitRunStart, type RunStatus } from "./audit-records.js";
 import { classifyChainRun, runDisplayName, spanNaming, type SerializedLike } from "./span-naming.js";
+import { contextAttributes, getAuditContext } from "./audit-context.js";
 import {
-  contextAttributes,
   metadataAttributes,
   modelRequestAttributes,
   modelResponseAttributes,
@@ -480,7 +480,8 @@ export class OpenTelemetryCallbackHandler {
     const { spanName, kind, operation } = spanNaming(run.runType, run.name, run.model);
 
     const inherited: Record<string, string> = { ...parent?.inherited };
-    Object.assign(inherited, contextAttributes(metadata, this._options.contextKeys));
+    // Parent's identity, then this run's audit context and metadata (awaited callbacks run in the caller's context).
+    Object.assign(inherited, contextAttributes(metadata, this._options.contextKeys, getAuditContext()));
 
     // Identity: on the span, and repeated on every audit record of the run.
     const identity: Record<string, AttributeValue> = {

@@ -6,8 +6,9 @@ export { serializePayload, toJsonSafe, truncateText } from "./serialize.js";
 export type { JsonSafe, SerializedPayload } from "./serialize.js";
 export { resolveTracingOptions, ConfigurationError, CONTENT_POLICIES } from "./options.js";
 export type { ResolvedTracingOptions } from "./options.js";
-export { DEFAULT_CONTEXT_KEYS } from "./attributes.js";
+export { DEFAULT_CONTEXT_KEYS, getAuditContext, withAuditContext } from "./audit-context.js";
 export type {
+  AuditContext,
   ContentPolicy,
   ContextKeys,
   LangChainInstrumentationConfig,

@@ -1,5 +1,5 @@
 import type { ContentPolicy, ContextKeys, LangChainTracingOptions, SpanEndHook, SpanStartHook } from "./types.js";
-import { DEFAULT_CONTEXT_KEYS } from "./attributes.js";
+import { DEFAULT_CONTEXT_KEYS } from "./audit-context.js";
 
 /** {@link LangChainTracingOptions} with every default applied. */
 export interface ResolvedTracingOptions {

@@ -55,6 +55,11 @@ export const ATTR_SESSION_ID = "session.id";
 export const ATTR_USER_ID = "user.id";
 /** Not in semconv yet: the tenant a multi-tenant app served. */
 export const ATTR_TENANT_ID = "tenant.id";
+/** The app's own version for this run (a per-run complement of the resource's service.version). */
+export const ATTR_LANGCHAIN_APP_VERSION = "langchain.app.version";
+/** The prompt (template) name and version a run used, for prompt-version audits. */
+export const ATTR_LANGCHAIN_PROMPT_NAME = "langchain.prompt.name";
+export const ATTR_LANGCHAIN_PROMPT_VERSION = "langchain.prompt.version";
 
 // Streaming milestone: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/ (time to first chunk)
 export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";

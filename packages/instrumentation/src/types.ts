@@ -86,6 +86,23 @@ export interface ContextKeys {
   user: readonly string[];
   tenant: readonly string[];
   conversation: readonly string[];
+  appVersion: readonly string[];
+  promptName: readonly string[];
+  promptVersion: readonly string[];
+}
+
+/**
+ * Who and what a run tree serves, set with {@link withAuditContext}: every span and audit record of the runs
+ * started inside carries it. Run metadata (see {@link ContextKeys}) wins over it where both are set.
+ */
+export interface AuditContext {
+  sessionId?: string;
+  userId?: string;
+  tenantId?: string;
+  conversationId?: string;
+  appVersion?: string;
+  promptName?: string;
+  promptVersion?: string;
 }
 
 /** Options of {@link OpenTelemetryCallbackHandler}. */
