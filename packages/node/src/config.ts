@@ -10,10 +10,14 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 export const DEFAULT_AUDIT_DIR = "./audit";
 export const DEFAULT_SERVICE_NAME = "langchain-app";
 export const TRACES_FILE_NAME = "traces.jsonl";
+export const LOGS_FILE_NAME = "logs.jsonl";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Batch span processor settings from the standard `OTEL_BSP_*` variables; unset ones keep the SDK's defaults. */
+/**
+ * Batch processor settings from the standard `OTEL_BSP_*` (spans) or `OTEL_BLRP_*` (log records) variables;
+ * unset ones keep the SDK's defaults.
+ */
 export interface BatchSettings {
   scheduledDelayMillis?: number;
   exportTimeoutMillis?: number;
@@ -26,10 +30,15 @@ export type ResolvedConfig =
   | { disabled: true; warnings: string[] }
   | {
       disabled: false;
+      /** Where spans go. */
       exporter: "otlp" | "file";
       /** Full traces URL when it came from the `otlpEndpoint` option; the exporter reads the env itself. */
       otlpTracesUrl: string | undefined;
-      /** Absolute audit directory (file exporter only). */
+      /** Where audit records go; `none` when they are off (then no log record processor is set up). */
+      logsExporter: "otlp" | "file" | "none";
+      /** Full logs URL when it came from the `otlpEndpoint` option; the exporter reads the env itself. */
+      otlpLogsUrl: string | undefined;
+      /** Absolute audit directory, when either signal is written to a file. */
       auditDir: string | undefined;
       /** Explicit `serviceName` option (wins over the environment). */
       serviceName: string | undefined;
@@ -38,15 +47,18 @@ export type ResolvedConfig =
       contentPolicy: ContentPolicy;
       maxPayloadBytes: number;
       runTtlMillis: number;
+      emitSpans: boolean;
+      emitAuditRecords: boolean;
       shutdownTimeoutMillis: number;
+      /** Batch span processor settings (`OTEL_BSP_*`). */
       batch: BatchSettings;
+      /** Batch log record processor settings (`OTEL_BLRP_*`). */
+      logBatch: BatchSettings;
       /**
-       * Whether the SDK may build metric readers / log processors from the environment. With the embedded file
-       * exporter there is no collector, so they stay off unless `OTEL_METRICS_EXPORTER` / `OTEL_LOGS_EXPORTER`
-       * ask for them.
+       * Whether the SDK may build metric readers from the environment. With the embedded file exporter there is
+       * no collector, so they stay off unless `OTEL_METRICS_EXPORTER` asks for them.
        */
       metricsFromEnv: boolean;
-      logsFromEnv: boolean;
       /** Things worth a diag warning that do not stop startup. */
       warnings: string[];
     };
@@ -123,9 +135,10 @@ function pick<T>(
 }
 
 // OTEL_* variables follow the OpenTelemetry spec: an invalid value is ignored with a warning, not fatal.
-function batchSettings(env: Env, warnings: string[]): BatchSettings {
+function batchSettings(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP", warnings: string[]): BatchSettings {
   const settings: BatchSettings = {};
-  const read = (name: string, key: keyof BatchSettings) => {
+  const read = (suffix: string, key: keyof BatchSettings) => {
+    const name = `${prefix}_${suffix}`;
     const raw = fromEnv(env, name);
     if (raw === undefined) return;
     const n = Number(raw.trim());
@@ -135,11 +148,47 @@ function batchSettings(env: Env, warnings: string[]): BatchSettings {
     }
     settings[key] = n;
   };
-  read("OTEL_BSP_SCHEDULE_DELAY", "scheduledDelayMillis");
-  read("OTEL_BSP_EXPORT_TIMEOUT", "exportTimeoutMillis");
-  read("OTEL_BSP_MAX_QUEUE_SIZE", "maxQueueSize");
-  read("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "maxExportBatchSize");
+  read("SCHEDULE_DELAY", "scheduledDelayMillis");
+  read("EXPORT_TIMEOUT", "exportTimeoutMillis");
+  read("MAX_QUEUE_SIZE", "maxQueueSize");
+  read("MAX_EXPORT_BATCH_SIZE", "maxExportBatchSize");
   return settings;
+}
+
+/** Where one signal goes, and its full URL when that came from the `otlpEndpoint` option. */
+interface SignalExport {
+  exporter: "otlp" | "file";
+  url: string | undefined;
+}
+
+/**
+ * The `otlpEndpoint` option (a base URL, already checked) wins; else the signal's own variable or
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (each checked, read again by the exporter itself) mean OTLP; else the file.
+ */
+function signalExport(base: string | undefined, env: Env, signalVariable: string, signalPath: string): SignalExport {
+  if (base !== undefined) return { exporter: "otlp", url: `${base}/${signalPath}` };
+  let exporter: SignalExport["exporter"] = "file";
+  for (const name of [signalVariable, "OTEL_EXPORTER_OTLP_ENDPOINT"]) {
+    const raw = fromEnv(env, name);
+    if (raw === undefined) continue;
+    httpUrl(raw, name);
+    exporter = "otlp";
+  }
+  return { exporter, url: undefined };
+}
+
+// Only OTLP/HTTP with JSON bodies is built here; a gRPC setting would silently be ignored without this warning.
+function protocolWarnings(env: Env, signals: ReadonlyArray<{ name: string; variable: string }>, warnings: string[]): void {
+  const signalsByVariable = new Map<string, string[]>();
+  for (const { name, variable } of signals) {
+    for (const v of [variable, "OTEL_EXPORTER_OTLP_PROTOCOL"]) signalsByVariable.set(v, [...(signalsByVariable.get(v) ?? []), name]);
+  }
+  for (const [variable, names] of signalsByVariable) {
+    const protocol = fromEnv(env, variable)?.trim();
+    if (protocol !== undefined && protocol !== "http/json" && protocol !== "http/protobuf") {
+      warnings.push(`${variable}=${quote(protocol)} is not supported here; ${names.join(" and ")} are sent as OTLP/HTTP JSON`);
+    }
+  }
 }
 
 /**
@@ -153,51 +202,50 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
   const sdkDisabled = fromEnv(env, "OTEL_SDK_DISABLED")?.trim().toLowerCase() === "true";
   if (disabled || sdkDisabled) return { disabled: true, warnings };
 
-  let otlpTracesUrl: string | undefined;
-  let exporter: "otlp" | "file" = "file";
-  if (options.otlpEndpoint !== undefined) {
-    const base = httpUrl(options.otlpEndpoint, "option otlpEndpoint");
-    otlpTracesUrl = `${base.replace(/\/+$/, "")}/v1/traces`;
-    exporter = "otlp";
-  } else {
-    for (const name of ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"]) {
-      const raw = fromEnv(env, name);
-      if (raw === undefined) continue;
-      httpUrl(raw, name);
-      exporter = "otlp";
-    }
-  }
-  if (exporter === "otlp") {
-    for (const name of ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]) {
-      const protocol = fromEnv(env, name)?.trim();
-      if (protocol !== undefined && protocol !== "http/json" && protocol !== "http/protobuf") {
-        warnings.push(`${name}=${quote(protocol)} is not supported here; traces are sent as OTLP/HTTP JSON`);
-      }
-    }
-  }
+  const emitSpans = pick(options.emitSpans, "emitSpans", env, "LANGCHAIN_OTEL_SPANS", booleanValue, true);
+  const emitAuditRecords = pick(options.emitAuditRecords, "emitAuditRecords", env, "LANGCHAIN_OTEL_AUDIT_RECORDS", booleanValue, true);
+
+  const base = options.otlpEndpoint === undefined ? undefined : httpUrl(options.otlpEndpoint, "option otlpEndpoint").replace(/\/+$/, "");
+  const traces = signalExport(base, env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "v1/traces");
+  const logs = emitAuditRecords ? signalExport(base, env, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "v1/logs") : undefined;
+  const otlpSignals: Array<{ name: string; variable: string }> = [];
+  if (traces.exporter === "otlp") otlpSignals.push({ name: "traces", variable: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" });
+  if (logs?.exporter === "otlp") otlpSignals.push({ name: "audit records", variable: "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" });
+  protocolWarnings(env, otlpSignals, warnings);
 
   let auditDir: string | undefined;
-  if (exporter === "file") {
+  if (traces.exporter === "file" || logs?.exporter === "file") {
     const dir = pick(options.auditDir, "auditDir", env, "LANGCHAIN_OTEL_AUDIT_DIR", nonEmptyString, DEFAULT_AUDIT_DIR);
     auditDir = path.resolve(context.cwd, dir);
   }
 
   // The tracing options are the instrumentation's own, resolved (and checked) by it.
   const tracing = resolveTracingOptions(
-    { contentPolicy: options.contentPolicy, maxPayloadBytes: options.maxPayloadBytes, runTtlMillis: options.runTtlMillis },
+    {
+      contentPolicy: options.contentPolicy,
+      maxPayloadBytes: options.maxPayloadBytes,
+      runTtlMillis: options.runTtlMillis,
+      // Already resolved above: passed so that an option here is not second-guessed by its variable there.
+      emitSpans,
+      emitAuditRecords,
+    },
     env,
   );
   const appName = context.appName?.trim();
   return {
     disabled: false,
-    exporter,
-    otlpTracesUrl,
+    exporter: traces.exporter,
+    otlpTracesUrl: traces.url,
+    logsExporter: logs?.exporter ?? "none",
+    otlpLogsUrl: logs?.url,
     auditDir,
     serviceName: options.serviceName === undefined ? undefined : nonEmptyString(options.serviceName, "option serviceName"),
     defaultServiceName: appName !== undefined && appName !== "" ? appName : DEFAULT_SERVICE_NAME,
     contentPolicy: tracing.contentPolicy,
     maxPayloadBytes: tracing.maxPayloadBytes,
     runTtlMillis: tracing.runTtlMillis,
+    emitSpans,
+    emitAuditRecords,
     shutdownTimeoutMillis: pick(
       options.shutdownTimeoutMillis,
       "shutdownTimeoutMillis",
@@ -206,9 +254,9 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
       positiveInteger,
       DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     ),
-    batch: batchSettings(env, warnings),
-    metricsFromEnv: exporter === "otlp" || fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined,
-    logsFromEnv: exporter === "otlp" || fromEnv(env, "OTEL_LOGS_EXPORTER") !== undefined,
+    batch: batchSettings(env, "OTEL_BSP", warnings),
+    logBatch: batchSettings(env, "OTEL_BLRP", warnings),
+    metricsFromEnv: traces.exporter === "otlp" || fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined,
     warnings,
   };
 }

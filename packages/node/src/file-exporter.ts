@@ -1,53 +1,50 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { diag } from "./diag.js";
-import { encodeTraceLine } from "./otlp-json.js";
-import type { OtlpJsonFileSpanExporterOptions } from "./types.js";
+import { encodeLogsLine, encodeTraceLine } from "./otlp-json.js";
+import type { OtlpJsonFileLogRecordExporterOptions, OtlpJsonFileSpanExporterOptions } from "./types.js";
 
 /**
- * Appends one line per `export` call to a file: the OTLP/JSON `ExportTraceServiceRequest` for those spans,
- * in exactly the format the OpenTelemetry Collector's file exporter writes (`format: json`), so the same
- * tools read a local audit trail and a collector's.
- *
- * Each line is written synchronously (`appendFileSync`): when `export` reports success the line has been
- * handed to the operating system, so a crash of the app right after cannot lose it. There is no buffer,
- * so {@link forceFlush} has nothing to wait for.
+ * An append-only file of JSON lines, shared by the span and the log record exporter. Each line is written
+ * synchronously (`appendFileSync`): when an export reports success its line has been handed to the operating
+ * system, so a crash of the app right after cannot lose it. The file itself is created by the first line.
  */
-export class OtlpJsonFileSpanExporter implements SpanExporter {
-  /** Absolute path of the file lines are appended to. */
+class JsonLinesFile {
   readonly path: string;
+  private readonly _owner: string;
   private _isShutdown = false;
 
-  /** Creates the file's directory if missing; throws if it cannot be created. */
-  constructor(options: OtlpJsonFileSpanExporterOptions) {
-    this.path = path.resolve(options.path);
+  /** Creates the file's directory if missing; throws if it cannot be created. `owner` names the exporter in errors. */
+  constructor(file: string, owner: string) {
+    this.path = path.resolve(file);
+    this._owner = owner;
     mkdirSync(path.dirname(this.path), { recursive: true });
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  /**
+   * Appends the line `encode` returns for `count` items (nothing for none) and reports the outcome: FAILED after
+   * shutdown or when encoding or writing fails (logged, never thrown), SUCCESS once the line is written.
+   */
+  export(count: number, noun: string, encode: () => string, resultCallback: (result: ExportResult) => void): void {
     if (this._isShutdown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error("OtlpJsonFileSpanExporter is shut down") });
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error(`${this._owner} is shut down`) });
       return;
     }
-    if (spans.length === 0) {
+    if (count === 0) {
       resultCallback({ code: ExportResultCode.SUCCESS });
       return;
     }
     try {
-      this._append(encodeTraceLine(spans) + "\n");
+      this._append(encode() + "\n");
     } catch (err) {
-      diag.error(`could not write ${spans.length} span(s) to ${this.path}`, err);
+      diag.error(`could not write ${count} ${noun} to ${this.path}`, err);
       resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
       return;
     }
     resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-
-  /** Every export is written before it reports success; nothing is buffered here. */
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
   }
 
   /** Later exports fail; the file is not held open, so there is nothing to close. */
@@ -65,5 +62,76 @@ export class OtlpJsonFileSpanExporter implements SpanExporter {
       mkdirSync(path.dirname(this.path), { recursive: true });
       appendFileSync(this.path, line);
     }
+  }
+}
+
+/**
+ * Appends one line per `export` call to a file: the OTLP/JSON `ExportTraceServiceRequest` for those spans,
+ * in exactly the format the OpenTelemetry Collector's file exporter writes (`format: json`), so the same
+ * tools read a local audit trail and a collector's.
+ *
+ * Each line is written synchronously: when `export` reports success the line has been handed to the operating
+ * system, so a crash of the app right after cannot lose it. There is no buffer, so {@link forceFlush} has
+ * nothing to wait for.
+ */
+export class OtlpJsonFileSpanExporter implements SpanExporter {
+  private readonly _file: JsonLinesFile;
+
+  /** Creates the file's directory if missing; throws if it cannot be created. */
+  constructor(options: OtlpJsonFileSpanExporterOptions) {
+    this._file = new JsonLinesFile(options.path, "OtlpJsonFileSpanExporter");
+  }
+
+  /** Absolute path of the file lines are appended to. */
+  get path(): string {
+    return this._file.path;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this._file.export(spans.length, "span(s)", () => encodeTraceLine(spans), resultCallback);
+  }
+
+  /** Every export is written before it reports success; nothing is buffered here. */
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Later exports fail; the file is not held open, so there is nothing to close. */
+  shutdown(): Promise<void> {
+    return this._file.shutdown();
+  }
+}
+
+/**
+ * Appends one line per `export` call to a file: the OTLP/JSON `ExportLogsServiceRequest` for those log records
+ * (the audit records), in exactly the format the OpenTelemetry Collector's file exporter writes (`format: json`).
+ * Same durability as {@link OtlpJsonFileSpanExporter}: each line is written synchronously before `export`
+ * reports success. The file is created by the first record, so a run without records leaves no empty file.
+ */
+export class OtlpJsonFileLogRecordExporter implements LogRecordExporter {
+  private readonly _file: JsonLinesFile;
+
+  /** Creates the file's directory if missing; throws if it cannot be created. */
+  constructor(options: OtlpJsonFileLogRecordExporterOptions) {
+    this._file = new JsonLinesFile(options.path, "OtlpJsonFileLogRecordExporter");
+  }
+
+  /** Absolute path of the file lines are appended to. */
+  get path(): string {
+    return this._file.path;
+  }
+
+  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    this._file.export(logs.length, "log record(s)", () => encodeLogsLine(logs), resultCallback);
+  }
+
+  /** Every export is written before it reports success; nothing is buffered here. */
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Later exports fail; the file is not held open, so there is nothing to close. */
+  shutdown(): Promise<void> {
+    return this._file.shutdown();
   }
 }

@@ -1,5 +1,5 @@
 export { start, getHandle } from "./start.js";
-export { OtlpJsonFileSpanExporter } from "./file-exporter.js";
+export { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
 export { ConfigurationError } from "./config.js";
 export { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
 export type {
@@ -7,5 +7,6 @@ export type {
   ExporterKind,
   LangChainOtelHandle,
   LangChainOtelOptions,
+  OtlpJsonFileLogRecordExporterOptions,
   OtlpJsonFileSpanExporterOptions,
 } from "./types.js";

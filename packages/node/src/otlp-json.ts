@@ -1,20 +1,42 @@
-import type { HrTime, Link, SpanContext } from "@opentelemetry/api";
+import type { Attributes, HrTime, Link, SpanContext } from "@opentelemetry/api";
+import type { InstrumentationScope } from "@opentelemetry/core";
+import type { Resource } from "@opentelemetry/resources";
+import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 
 /**
- * OTLP/JSON as the OpenTelemetry Collector writes it (`ptrace.JSONMarshaler`, used by its file exporter with
- * `format: json`), so the embedded audit file and the collector's are the same format, line for line:
- * - fields in protobuf field order, fields at their zero value left out (`resource`, `scope` and `status` are
- *   always written, possibly as `{}`);
- * - 64-bit integers (times, `intValue`) as decimal strings, enums as numbers, IDs as lower-case hex;
- * - strings escaped like the collector's encoder (`\b` and `\f` as `\u0008` / `\u000c`).
+ * OTLP/JSON as the OpenTelemetry Collector writes it (`ptrace.JSONMarshaler` / `plog.JSONMarshaler`, used by its
+ * file exporter with `format: json`), so the embedded audit files and the collector's are the same format, line
+ * for line:
+ * - fields in the order the messages declare them in opentelemetry-proto (which is not always field-number order:
+ *   a span's `flags` (16) follows `parentSpanId`, a log record's `observedTimeUnixNano` (11) follows
+ *   `timeUnixNano`), fields at their zero value left out (`resource`, `scope`, a span's `status` and a log
+ *   record's `body` are always written, possibly as `{}`);
+ * - 64-bit integers (times, `intValue`) as decimal strings, enums as numbers, IDs as lower-case hex, doubles with
+ *   at least two exponent digits (`1e-07`);
+ * - strings escaped like the collector's encoder (`\b` and `\f` as `\u0008` / `\u000c`, a lone surrogate as U+FFFD).
+ * Checked line for line against the collector v0.162.0 (otlp receiver → file exporter) fed by the SDK's OTLP exporters.
  * `@opentelemetry/otlp-transformer`'s JSON serializer differs (numeric `intValue`, zero counts and empty
  * arrays written, status code before message), hence this module.
  */
 
 type JsonObject = Record<string, unknown>;
-type Resource = ReadableSpan["resource"];
-type Scope = ReadableSpan["instrumentationScope"];
+/** An instrumentation scope as spans and log records carry it (log records may add attributes). */
+type Scope = InstrumentationScope & { attributes?: Attributes; droppedAttributesCount?: number };
+/** What an export request groups by: a span or a log record. */
+interface Instrumented {
+  readonly resource: Resource;
+  readonly instrumentationScope: Scope;
+}
+/** The member names of one signal's export request, outermost first. */
+interface SignalNames {
+  readonly resources: string;
+  readonly scopes: string;
+  readonly items: string;
+}
+
+const TRACES: SignalNames = { resources: "resourceSpans", scopes: "scopeSpans", items: "spans" };
+const LOGS: SignalNames = { resources: "resourceLogs", scopes: "scopeLogs", items: "logRecords" };
 
 // W3C trace flags in the low byte; bit 8 says whether "parent is remote" is known, bit 9 that it is.
 const FLAG_HAS_IS_REMOTE = 0x100;
@@ -42,11 +64,18 @@ function fields(entries: ReadonlyArray<readonly [string, unknown]>): JsonObject 
   return out;
 }
 
-function doubleValue(value: number): number | string {
+// Emits its text verbatim from JSON.stringify (Node >= 21).
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
+function doubleValue(value: number): unknown {
   if (Number.isNaN(value)) return "NaN";
   if (value === Infinity) return "Infinity";
   if (value === -Infinity) return "-Infinity";
-  return value;
+  // JavaScript and the collector's encoder agree on the digits and on when to use an exponent (below 1e-6, from
+  // 1e21), but the collector writes at least two exponent digits: 1e-07 where JavaScript writes 1e-7.
+  const text = String(value);
+  const padded = text.replace(/e([+-])(\d)$/, (_match, sign: string, digit: string) => `e${sign}0${digit}`);
+  return padded === text ? value : rawJSON(padded);
 }
 
 function base64(bytes: Uint8Array): string {
@@ -139,58 +168,106 @@ function span(s: ReadableSpan): JsonObject {
   ]);
 }
 
+function logRecord(r: ReadableLogRecord): JsonObject {
+  const ctx = r.spanContext;
+  return fields([
+    ["timeUnixNano", nanos(r.hrTime)],
+    ["observedTimeUnixNano", nanos(r.hrTimeObserved)],
+    ["severityNumber", r.severityNumber],
+    ["severityText", r.severityText],
+    // Written even when unset (as {}), as the collector's marshaler does.
+    ["body", anyValue(r.body)],
+    ["attributes", attributes(r.attributes)],
+    ["droppedAttributesCount", r.droppedAttributesCount],
+    // A log record's flags are the W3C trace flags alone (no "parent is remote" bits, unlike a span's).
+    ["flags", ctx === undefined ? undefined : ctx.traceFlags & 0xff],
+    ["traceId", nonZeroId(ctx?.traceId)],
+    ["spanId", nonZeroId(ctx?.spanId)],
+    ["eventName", r.eventName],
+  ]);
+}
+
+// The collector reads an all-zero ID as "no ID" and leaves it out.
+function nonZeroId(id: string | undefined): string | undefined {
+  return id === undefined || /^0*$/.test(id) ? undefined : id;
+}
+
 function scope(sc: Scope): JsonObject {
   return fields([
     ["name", sc.name],
     ["version", sc.version],
-    ["attributes", attributes((sc as { attributes?: Record<string, unknown> }).attributes)],
+    ["attributes", attributes(sc.attributes)],
+    ["droppedAttributesCount", sc.droppedAttributesCount],
   ]);
 }
 
-/** An `ExportTraceServiceRequest` for the spans, grouped by resource, then by instrumentation scope. */
-export function exportTraceServiceRequest(spans: readonly ReadableSpan[]): JsonObject {
-  const byResource = new Map<Resource, Map<string, ReadableSpan[]>>();
-  for (const s of spans) {
-    let byScope = byResource.get(s.resource);
-    if (byScope === undefined) byResource.set(s.resource, (byScope = new Map()));
-    const sc = s.instrumentationScope;
+/** Items grouped by resource (by identity), then by scope (name, version, schema URL), in first-seen order. */
+function groupByResourceAndScope<T extends Instrumented>(items: readonly T[]): Map<Resource, Map<string, T[]>> {
+  const byResource = new Map<Resource, Map<string, T[]>>();
+  for (const item of items) {
+    let byScope = byResource.get(item.resource);
+    if (byScope === undefined) byResource.set(item.resource, (byScope = new Map()));
+    const sc = item.instrumentationScope;
     const key = `${sc.name}@${sc.version ?? ""}:${sc.schemaUrl ?? ""}`;
     const group = byScope.get(key);
-    if (group === undefined) byScope.set(key, [s]);
-    else group.push(s);
+    if (group === undefined) byScope.set(key, [item]);
+    else group.push(item);
   }
-  const resourceSpans: JsonObject[] = [];
-  for (const [resource, byScope] of byResource) {
-    const scopeSpans: JsonObject[] = [];
+  return byResource;
+}
+
+/** One signal's export request: resource → scope → items, each level named as `names` says. */
+function exportRequest<T extends Instrumented>(items: readonly T[], names: SignalNames, encode: (item: T) => JsonObject): JsonObject {
+  const resources: JsonObject[] = [];
+  for (const [resource, byScope] of groupByResourceAndScope(items)) {
+    const scopes: JsonObject[] = [];
     for (const group of byScope.values()) {
       const first = group[0]!.instrumentationScope;
-      scopeSpans.push(
+      scopes.push(
         fields([
           ["scope", scope(first)],
-          ["spans", group.map(span)],
+          [names.items, group.map(encode)],
           ["schemaUrl", first.schemaUrl],
         ]),
       );
     }
-    resourceSpans.push(
+    resources.push(
       fields([
         ["resource", fields([["attributes", attributes(resource.attributes)]])],
-        ["scopeSpans", scopeSpans],
+        [names.scopes, scopes],
         ["schemaUrl", resource.schemaUrl],
       ]),
     );
   }
-  return fields([["resourceSpans", resourceSpans]]);
+  return fields([[names.resources, resources]]);
 }
 
-// JSON.stringify writes \b and \f; the collector's encoder writes \u0008 and \u000c. Every other escape agrees.
-// Matching escape pairs left to right keeps an escaped backslash followed by "b" intact.
+/** An `ExportTraceServiceRequest` for the spans, grouped by resource, then by instrumentation scope. */
+export function exportTraceServiceRequest(spans: readonly ReadableSpan[]): JsonObject {
+  return exportRequest(spans, TRACES, span);
+}
+
+/** An `ExportLogsServiceRequest` for the log records, grouped by resource, then by instrumentation scope. */
+export function exportLogsServiceRequest(records: readonly ReadableLogRecord[]): JsonObject {
+  return exportRequest(records, LOGS, logRecord);
+}
+
+// JSON.stringify writes \b and \f; the collector's encoder writes \u0008 and \u000c. JSON.stringify escapes a lone
+// surrogate (\ud800); the collector, holding UTF-8, has replaced it with U+FFFD. Every other escape agrees.
+// Matching escapes left to right keeps an escaped backslash followed by "b" (or "ud800") intact.
 function collectorEscapes(json: string): string {
-  if (!json.includes("\\b") && !json.includes("\\f")) return json;
-  return json.replace(/\\(.)/g, (pair, c: string) => (c === "b" ? "\\u0008" : c === "f" ? "\\u000c" : pair));
+  if (!json.includes("\\b") && !json.includes("\\f") && !json.includes("\\ud")) return json;
+  return json.replace(/\\(ud[89a-f][0-9a-f]{2}|.)/g, (escape, c: string) =>
+    c === "b" ? "\\u0008" : c === "f" ? "\\u000c" : c.length > 1 ? "\ufffd" : escape,
+  );
 }
 
 /** One line of the collector's JSON file format (without the newline) for the spans of one export call. */
 export function encodeTraceLine(spans: readonly ReadableSpan[]): string {
   return collectorEscapes(JSON.stringify(exportTraceServiceRequest(spans)));
+}
+
+/** One line of the collector's JSON file format (without the newline) for the log records of one export call. */
+export function encodeLogsLine(records: readonly ReadableLogRecord[]): string {
+  return collectorEscapes(JSON.stringify(exportLogsServiceRequest(records)));
 }

@@ -26,7 +26,7 @@ export function boundedShutdown(steps: readonly ShutdownStep[], timeoutMillis: n
   return () =>
     (done ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        diag.warn(`shutdown did not finish within ${timeoutMillis} ms; spans not yet exported may be lost`);
+        diag.warn(`shutdown did not finish within ${timeoutMillis} ms; spans and audit records not yet exported may be lost`);
         resolve();
       }, timeoutMillis);
       void runSteps(steps).finally(() => {

@@ -1,13 +1,15 @@
 import path from "node:path";
 import { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
+import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
-import { ConfigurationError, TRACES_FILE_NAME, readAppName, resolveConfig } from "./config.js";
+import { ConfigurationError, LOGS_FILE_NAME, TRACES_FILE_NAME, readAppName, resolveConfig } from "./config.js";
 import { diag } from "./diag.js";
-import { OtlpJsonFileSpanExporter } from "./file-exporter.js";
+import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
 import { appSearchDirs, initializeLangChainContext, patchLangChainCore } from "./langchain-core.js";
 import { boundedShutdown, installExitHooks } from "./shutdown.js";
 import type { LangChainOtelHandle, LangChainOtelOptions } from "./types.js";
@@ -43,9 +45,10 @@ function disabledHandle(): LangChainOtelHandle {
   return handle;
 }
 
-function fileExporter(auditDir: string): OtlpJsonFileSpanExporter {
+/** A file exporter writing `fileName` in the audit directory; a directory that cannot be created is a configuration error. */
+function fileExporter<T>(auditDir: string, fileName: string, create: (options: { path: string }) => T): T {
   try {
-    return new OtlpJsonFileSpanExporter({ path: path.join(auditDir, TRACES_FILE_NAME) });
+    return create({ path: path.join(auditDir, fileName) });
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException | undefined)?.code ?? (err as Error | undefined)?.message ?? String(err);
     throw new ConfigurationError(
@@ -56,9 +59,10 @@ function fileExporter(auditDir: string): OtlpJsonFileSpanExporter {
 
 /**
  * Starts OpenTelemetry for a LangChain app: a NodeSDK whose span IDs are LangChain run IDs, the LangChain
- * instrumentation attached to every run (in every build of the app's `@langchain/core`), and an exporter:
- * OTLP/HTTP when an endpoint is configured, else the embedded audit file. Flushes on `beforeExit`, SIGTERM
- * and SIGINT. Calling it again while running returns the running handle.
+ * instrumentation attached to every run (in every build of the app's `@langchain/core`), and, for spans and
+ * for audit records (log records) each, an exporter: OTLP/HTTP when an endpoint is configured, else the embedded
+ * audit file (`traces.jsonl`, `logs.jsonl`). Flushes on `beforeExit`, SIGTERM and SIGINT. Calling it again
+ * while running returns the running handle.
  *
  * @throws {ConfigurationError} for a bad option or environment variable, naming it, its value and what is accepted.
  */
@@ -80,25 +84,37 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
   const exporter: SpanExporter =
     config.exporter === "otlp"
       ? new OTLPTraceExporter(config.otlpTracesUrl === undefined ? {} : { url: config.otlpTracesUrl })
-      : fileExporter(config.auditDir!);
+      : fileExporter(config.auditDir!, TRACES_FILE_NAME, (o) => new OtlpJsonFileSpanExporter(o));
   const spanProcessors: SpanProcessor[] = [new BatchSpanProcessor({ exporter, ...config.batch }), ...(options.spanProcessors ?? [])];
+  // The audit stream. Always set explicitly (empty when audit records are off): left unset, NodeSDK would build
+  // an OTLP log exporter from the environment of its own accord.
+  const logRecordProcessors: LogRecordProcessor[] = [];
+  if (config.logsExporter !== "none") {
+    const logExporter: LogRecordExporter =
+      config.logsExporter === "otlp"
+        ? new OTLPLogExporter(config.otlpLogsUrl === undefined ? {} : { url: config.otlpLogsUrl })
+        : fileExporter(config.auditDir!, LOGS_FILE_NAME, (o) => new OtlpJsonFileLogRecordExporter(o));
+    logRecordProcessors.push(new BatchLogRecordProcessor({ exporter: logExporter, ...config.logBatch }));
+  }
 
   initializeLangChainContext();
   const instrumentation = new LangChainInstrumentation({
     contentPolicy: config.contentPolicy,
     maxPayloadBytes: config.maxPayloadBytes,
     runTtlMillis: config.runTtlMillis,
+    emitSpans: config.emitSpans,
+    emitAuditRecords: config.emitAuditRecords,
   });
   const sdkConfig: Partial<NodeSDKConfiguration> = {
     idGenerator: new RunIdGenerator(),
     instrumentations: [instrumentation],
     spanProcessors,
+    logRecordProcessors,
     // Lowest precedence: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (read by the SDK's detectors) win over it.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.defaultServiceName })),
   };
   if (config.serviceName !== undefined) sdkConfig.serviceName = config.serviceName;
   if (!config.metricsFromEnv) sdkConfig.metricReaders = [];
-  if (!config.logsFromEnv) sdkConfig.logRecordProcessors = [];
   const sdk = new NodeSDK(sdkConfig);
   sdk.start();
 
@@ -106,6 +122,9 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
   const awaitCallbacks = async (): Promise<void> => {
     await langchain.ready;
     await Promise.all(langchain.copies.map((copy) => copy.awaitAllCallbacks?.()));
+  };
+  const flushAll = async (processors: ReadonlyArray<{ forceFlush(): Promise<void> }>): Promise<void> => {
+    await Promise.all(processors.map((processor) => processor.forceFlush()));
   };
 
   let uninstallExitHooks: () => void = () => {};
@@ -115,7 +134,9 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
       { name: "end open runs", run: () => instrumentation.handler.endAllRuns("shutdown") },
       { name: "disable instrumentation", run: () => instrumentation.disable() },
       // The SDK's shutdown does not wait for exports a SimpleSpanProcessor still has pending; a flush does.
-      { name: "flush span processors", run: () => Promise.all(spanProcessors.map((p) => p.forceFlush())).then(() => undefined) },
+      // After "end open runs", so the records of runs ended there are flushed too.
+      { name: "flush span processors", run: () => flushAll(spanProcessors) },
+      { name: "flush log record processors", run: () => flushAll(logRecordProcessors) },
       { name: "shut down the SDK", run: () => sdk.shutdown() },
       {
         name: "release",
@@ -137,7 +158,7 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
     async forceFlush() {
       try {
         await awaitCallbacks();
-        await Promise.all(spanProcessors.map((processor) => processor.forceFlush()));
+        await Promise.all([flushAll(spanProcessors), flushAll(logRecordProcessors)]);
       } catch (err) {
         diag.error("forceFlush failed", err);
       }

@@ -13,18 +13,21 @@ export type ExporterKind = "otlp" | "file" | "none";
  */
 export interface LangChainOtelOptions {
   /**
-   * Base URL of an OTLP/HTTP endpoint (a collector); spans are sent to `<otlpEndpoint>/v1/traces` as
-   * OTLP/JSON through a batch span processor. When neither this nor `OTEL_EXPORTER_OTLP_ENDPOINT` /
-   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set, spans are written to `<auditDir>/traces.jsonl` instead.
-   * Headers come from `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_TRACES_HEADERS`.
-   * Env: `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL) or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (full URL).
-   * @default unset: the embedded file exporter
+   * Base URL of an OTLP/HTTP endpoint (a collector): spans are sent to `<otlpEndpoint>/v1/traces` through a
+   * batch span processor and audit records to `<otlpEndpoint>/v1/logs` through a batch log record processor,
+   * both as OTLP/JSON. Without it, each signal looks at its own variable and `OTEL_EXPORTER_OTLP_ENDPOINT`; a
+   * signal with no endpoint is written to the audit directory instead (`traces.jsonl`, `logs.jsonl`).
+   * Headers come from `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_TRACES_HEADERS` / `OTEL_EXPORTER_OTLP_LOGS_HEADERS`.
+   * Env: `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and
+   * `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (full URLs).
+   * @default unset: the embedded file exporters
    */
   otlpEndpoint?: string;
   /**
-   * Directory of the embedded audit trail (used only without an OTLP endpoint): spans are appended to
-   * `traces.jsonl` in it, one OTLP/JSON export request per line, the OpenTelemetry Collector file exporter's
-   * format. Relative paths are resolved against the working directory; the directory is created if missing.
+   * Directory of the embedded audit trail, for each signal that has no OTLP endpoint: spans are appended to
+   * `traces.jsonl` in it and audit records to `logs.jsonl`, one OTLP/JSON export request per line, the
+   * OpenTelemetry Collector file exporter's format. A file is created by its first line. Relative paths are
+   * resolved against the working directory; the directory is created if missing.
    * Env: `LANGCHAIN_OTEL_AUDIT_DIR`.
    * @default "./audit"
    */
@@ -59,6 +62,22 @@ export interface LangChainOtelOptions {
    */
   runTtlMillis?: number;
   /**
+   * Whether LangChain runs become spans. With `false`, audit records still carry the run-derived trace and
+   * span IDs, and spans from anything else (the app, other instrumentations) are exported as before.
+   * Env: `LANGCHAIN_OTEL_SPANS` (`true` or `false`).
+   * @default true
+   */
+  emitSpans?: boolean;
+  /**
+   * Whether each LangChain run start, end and error also becomes an OpenTelemetry log record (`event.name`
+   * `langchain.run.start|end|error`, in the run's span context): the audit stream. The records are exported
+   * through a batch log record processor (tuned by `OTEL_BLRP_*`) to the OTLP logs endpoint, or else appended
+   * to `<auditDir>/logs.jsonl`. With `false`, no log record processor is set up at all.
+   * Env: `LANGCHAIN_OTEL_AUDIT_RECORDS` (`true` or `false`).
+   * @default true
+   */
+  emitAuditRecords?: boolean;
+  /**
    * Turns everything off: `start()` returns a handle that does nothing. `OTEL_SDK_DISABLED=true` does too.
    * Env: `LANGCHAIN_OTEL_DISABLED` (`true` or `false`).
    * @default false
@@ -78,7 +97,10 @@ export interface LangChainOtelHandle {
   readonly enabled: boolean;
   /** Where spans go. */
   readonly exporter: ExporterKind;
-  /** Absolute path of the audit directory when `exporter` is `"file"`, else undefined. */
+  /**
+   * Absolute path of the audit directory (`traces.jsonl`, `logs.jsonl`) when spans or audit records are written
+   * to files, else undefined.
+   */
   readonly auditDir: string | undefined;
   /** The instrumentation attached to every LangChain run; undefined when disabled. */
   readonly instrumentation: LangChainInstrumentation | undefined;
@@ -87,11 +109,11 @@ export interface LangChainOtelHandle {
    * supported versions, so this is normally settled already; it never rejects.
    */
   readonly ready: Promise<void>;
-  /** Waits for LangChain's pending callbacks, then exports every ended span. */
+  /** Waits for LangChain's pending callbacks, then exports every ended span and every emitted audit record. */
   forceFlush(): Promise<void>;
   /**
-   * Waits for LangChain's pending callbacks, ends every still-open run's span as ERROR, then flushes and
-   * shuts the SDK down. Idempotent, bounded by `shutdownTimeoutMillis`, never rejects.
+   * Waits for LangChain's pending callbacks, ends every still-open run's span as ERROR, then flushes spans and
+   * audit records and shuts the SDK down. Idempotent, bounded by `shutdownTimeoutMillis`, never rejects.
    */
   shutdown(): Promise<void>;
 }
@@ -99,5 +121,11 @@ export interface LangChainOtelHandle {
 /** Options of {@link OtlpJsonFileSpanExporter}. */
 export interface OtlpJsonFileSpanExporterOptions {
   /** The file lines are appended to; its directory is created if missing. */
+  path: string;
+}
+
+/** Options of {@link OtlpJsonFileLogRecordExporter}. */
+export interface OtlpJsonFileLogRecordExporterOptions {
+  /** The file lines are appended to (created by the first record); its directory is created if missing. */
   path: string;
 }

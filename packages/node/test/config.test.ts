@@ -15,21 +15,25 @@ function enabled(options: LangChainOtelOptions, env: Record<string, string> = {}
 }
 
 describe("resolveConfig defaults", () => {
-  it("writes the embedded audit file under ./audit with the documented defaults", () => {
+  it("writes the embedded audit files under ./audit with the documented defaults", () => {
     expect(resolveConfig({}, {}, context)).toEqual<ResolvedConfig>({
       disabled: false,
       exporter: "file",
       otlpTracesUrl: undefined,
+      logsExporter: "file",
+      otlpLogsUrl: undefined,
       auditDir: path.resolve(CWD, "audit"),
       serviceName: undefined,
       defaultServiceName: "langchain-app",
       contentPolicy: "none",
       maxPayloadBytes: 8192,
       runTtlMillis: 600_000,
+      emitSpans: true,
+      emitAuditRecords: true,
       shutdownTimeoutMillis: 5000,
       batch: {},
+      logBatch: {},
       metricsFromEnv: false,
-      logsFromEnv: false,
       warnings: [],
     });
   });
@@ -49,23 +53,45 @@ describe("resolveConfig from the environment", () => {
     ["LANGCHAIN_OTEL_AUDIT_DIR, relative", { LANGCHAIN_OTEL_AUDIT_DIR: "var/trail" }, { auditDir: "/srv/app/var/trail" }],
     ["LANGCHAIN_OTEL_AUDIT_DIR, absolute", { LANGCHAIN_OTEL_AUDIT_DIR: "/data/trail" }, { auditDir: "/data/trail" }],
     ["an empty variable counts as unset", { LANGCHAIN_OTEL_CONTENT_POLICY: "", LANGCHAIN_OTEL_AUDIT_DIR: " " }, { contentPolicy: "none", auditDir: "/srv/app/audit" }],
+    ["LANGCHAIN_OTEL_SPANS", { LANGCHAIN_OTEL_SPANS: "false" }, { emitSpans: false, emitAuditRecords: true }],
+    ["LANGCHAIN_OTEL_AUDIT_RECORDS", { LANGCHAIN_OTEL_AUDIT_RECORDS: " FALSE " }, { emitAuditRecords: false, logsExporter: "none", emitSpans: true }],
     [
-      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_ENDPOINT: both signals over OTLP",
       { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" },
-      { exporter: "otlp", otlpTracesUrl: undefined, auditDir: undefined, metricsFromEnv: true, logsFromEnv: true },
+      { exporter: "otlp", otlpTracesUrl: undefined, logsExporter: "otlp", otlpLogsUrl: undefined, auditDir: undefined, metricsFromEnv: true },
     ],
     [
-      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: audit records still go to the audit directory",
       { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://collector.example/v1/traces" },
-      { exporter: "otlp", auditDir: undefined },
+      { exporter: "otlp", logsExporter: "file", auditDir: "/srv/app/audit" },
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: spans still go to the audit directory",
+      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "https://collector.example/v1/logs" },
+      { exporter: "file", logsExporter: "otlp", otlpLogsUrl: undefined, auditDir: "/srv/app/audit", metricsFromEnv: false },
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: no audit directory",
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://b:4318/v1/logs" },
+      { exporter: "otlp", logsExporter: "otlp", auditDir: undefined },
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with audit records off: no audit directory",
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", LANGCHAIN_OTEL_AUDIT_RECORDS: "false" },
+      { exporter: "otlp", logsExporter: "none", auditDir: undefined },
     ],
     [
       "OTEL_BSP_*",
       { OTEL_BSP_SCHEDULE_DELAY: "100", OTEL_BSP_EXPORT_TIMEOUT: "2000", OTEL_BSP_MAX_QUEUE_SIZE: "64", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "8" },
-      { batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 } },
+      { batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 }, logBatch: {} },
     ],
-    ["OTEL_METRICS_EXPORTER with the file exporter", { OTEL_METRICS_EXPORTER: "console" }, { metricsFromEnv: true, logsFromEnv: false }],
-    ["OTEL_LOGS_EXPORTER with the file exporter", { OTEL_LOGS_EXPORTER: "otlp" }, { metricsFromEnv: false, logsFromEnv: true }],
+    [
+      "OTEL_BLRP_*",
+      { OTEL_BLRP_SCHEDULE_DELAY: "50", OTEL_BLRP_EXPORT_TIMEOUT: "1000", OTEL_BLRP_MAX_QUEUE_SIZE: "32", OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: "4" },
+      { batch: {}, logBatch: { scheduledDelayMillis: 50, exportTimeoutMillis: 1000, maxQueueSize: 32, maxExportBatchSize: 4 } },
+    ],
+    ["OTEL_METRICS_EXPORTER with the file exporter", { OTEL_METRICS_EXPORTER: "console" }, { metricsFromEnv: true }],
+    ["OTEL_LOGS_EXPORTER is not read: the audit stream is the log pipeline", { OTEL_LOGS_EXPORTER: "none" }, { logsExporter: "file" }],
   ])("%s", (_name, env, expected) => {
     expect(enabled({}, env)).toMatchObject(expected);
   });
@@ -88,22 +114,59 @@ describe("resolveConfig from the environment", () => {
     expect(config.warnings).toEqual(['OTEL_BSP_SCHEDULE_DELAY="soon" is not a non-negative number; using the SDK default']);
   });
 
-  it("warns that a gRPC protocol setting is not honoured", () => {
-    const config = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" });
-    expect(config.warnings).toEqual(['OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not supported here; traces are sent as OTLP/HTTP JSON']);
+  it("warns about, and ignores, a bad OTEL_BLRP_* value", () => {
+    const config = enabled({}, { OTEL_BLRP_MAX_QUEUE_SIZE: "-1" });
+    expect(config.logBatch).toEqual({});
+    expect(config.warnings).toEqual(['OTEL_BLRP_MAX_QUEUE_SIZE="-1" is not a non-negative number; using the SDK default']);
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    [
+      "the generic variable, for both signals",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+      ['OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not supported here; traces and audit records are sent as OTLP/HTTP JSON'],
+    ],
+    [
+      "the generic variable, for the one signal sent over OTLP",
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://localhost:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+      ['OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not supported here; traces are sent as OTLP/HTTP JSON'],
+    ],
+    [
+      "the logs variable",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4317", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "grpc" },
+      ['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL="grpc" is not supported here; audit records are sent as OTLP/HTTP JSON'],
+    ],
+    [
+      "nothing for a signal written to the audit file",
+      { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc" },
+      [],
+    ],
+  ])("warns that a gRPC protocol setting is not honoured: %s", (_name, env, warnings) => {
+    expect(enabled({}, env).warnings).toEqual(warnings);
   });
 });
 
 describe("resolveConfig options", () => {
   it("an option wins over its variable", () => {
     const config = enabled(
-      { contentPolicy: "full", maxPayloadBytes: 10, runTtlMillis: 20, shutdownTimeoutMillis: 30, auditDir: "./mine", serviceName: "svc" },
+      {
+        contentPolicy: "full",
+        maxPayloadBytes: 10,
+        runTtlMillis: 20,
+        shutdownTimeoutMillis: 30,
+        auditDir: "./mine",
+        serviceName: "svc",
+        emitSpans: false,
+        emitAuditRecords: true,
+      },
       {
         LANGCHAIN_OTEL_CONTENT_POLICY: "none",
         LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "1",
         LANGCHAIN_OTEL_RUN_TTL_MILLIS: "2",
         LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "3",
         LANGCHAIN_OTEL_AUDIT_DIR: "./theirs",
+        LANGCHAIN_OTEL_SPANS: "true",
+        LANGCHAIN_OTEL_AUDIT_RECORDS: "false",
       },
     );
     expect(config).toMatchObject({
@@ -113,13 +176,35 @@ describe("resolveConfig options", () => {
       shutdownTimeoutMillis: 30,
       auditDir: "/srv/app/mine",
       serviceName: "svc",
+      emitSpans: false,
+      emitAuditRecords: true,
+      logsExporter: "file",
     });
   });
 
-  it("otlpEndpoint is a base URL: spans go to <endpoint>/v1/traces", () => {
+  it("otlpEndpoint is a base URL: spans go to <endpoint>/v1/traces, audit records to <endpoint>/v1/logs", () => {
     expect(enabled({ otlpEndpoint: "http://collector:4318/" })).toMatchObject({
       exporter: "otlp",
       otlpTracesUrl: "http://collector:4318/v1/traces",
+      logsExporter: "otlp",
+      otlpLogsUrl: "http://collector:4318/v1/logs",
+      auditDir: undefined,
+    });
+  });
+
+  it("otlpEndpoint wins over the per-signal variables", () => {
+    const env = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://b:4318/v1/logs" };
+    expect(enabled({ otlpEndpoint: "https://collector" }, env)).toMatchObject({
+      otlpTracesUrl: "https://collector/v1/traces",
+      otlpLogsUrl: "https://collector/v1/logs",
+    });
+  });
+
+  it("emitAuditRecords: false sets up no log export, so no audit directory behind an OTLP traces endpoint", () => {
+    expect(enabled({ emitAuditRecords: false }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces" })).toMatchObject({
+      emitAuditRecords: false,
+      logsExporter: "none",
+      otlpLogsUrl: undefined,
       auditDir: undefined,
     });
   });
@@ -139,6 +224,9 @@ describe("resolveConfig rejects bad values with the setting, the value and what 
     [{ LANGCHAIN_OTEL_RUN_TTL_MILLIS: "-1" }, 'LANGCHAIN_OTEL_RUN_TTL_MILLIS="-1" is not a positive integer'],
     [{ LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "5s" }, 'LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS="5s" is not a positive integer'],
     [{ LANGCHAIN_OTEL_DISABLED: "yes" }, 'LANGCHAIN_OTEL_DISABLED="yes" is not one of: true, false'],
+    [{ LANGCHAIN_OTEL_AUDIT_RECORDS: "yes" }, 'LANGCHAIN_OTEL_AUDIT_RECORDS="yes" is not one of: true, false'],
+    [{ LANGCHAIN_OTEL_SPANS: "0" }, 'LANGCHAIN_OTEL_SPANS="0" is not one of: true, false'],
+    [{ OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "collector:4318" }, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT="collector:4318" is not an http(s) URL'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" }, 'OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4318" is not an http(s) URL'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector" }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector" is not an http(s) URL'],
   ])("%o", (env, message) => {
@@ -156,6 +244,8 @@ describe("resolveConfig rejects bad values with the setting, the value and what 
     [{ auditDir: "" }, 'option auditDir="" is not a non-empty string'],
     [{ serviceName: " " }, 'option serviceName=" " is not a non-empty string'],
     [{ disabled: "no" as never }, 'option disabled="no" is not one of: true, false'],
+    [{ emitSpans: "no" as never }, 'option emitSpans="no" is not one of: true, false'],
+    [{ emitAuditRecords: 1 as never }, "option emitAuditRecords=1 is not one of: true, false"],
   ])("%o", (options, message) => {
     expect(() => resolveConfig(options, {}, context)).toThrow(new ConfigurationError(message));
   });

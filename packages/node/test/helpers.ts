@@ -18,16 +18,45 @@ export interface FileSpan {
   status: { code?: number; message?: string };
 }
 
+/** A log record as read back from an OTLP/JSON lines file. */
+export interface FileLogRecord {
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber?: number;
+  severityText?: string;
+  body: Record<string, unknown>;
+  attributes?: Array<{ key: string; value: Record<string, unknown> }>;
+  flags?: number;
+  traceId?: string;
+  spanId?: string;
+  eventName?: string;
+}
+
+/** The export requests in an OTLP/JSON lines file, one per line, in file order; none when there is no file. */
+function readRequests(file: string): Array<Record<string, unknown>> {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The innermost items of every request in a file: `resources[].scopes[].items[]`, in file order. */
+function readItems<T>(file: string, resources: string, scopes: string, items: string): T[] {
+  type Level = Record<string, Array<Record<string, unknown>> | undefined>;
+  return readRequests(file).flatMap((request) =>
+    ((request as Level)[resources] ?? []).flatMap((r) => ((r as Level)[scopes] ?? []).flatMap((s) => ((s as Level)[items] ?? []) as T[])),
+  );
+}
+
 /** Every span in a traces.jsonl file, in file order. */
 export function readFileSpans(file: string): FileSpan[] {
-  if (!existsSync(file)) return [];
-  const spans: FileSpan[] = [];
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    if (line === "") continue;
-    const request = JSON.parse(line) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: FileSpan[] }> }> };
-    for (const rs of request.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans.push(...(ss.spans ?? []));
-  }
-  return spans;
+  return readItems<FileSpan>(file, "resourceSpans", "scopeSpans", "spans");
+}
+
+/** Every log record in a logs.jsonl file, in file order. */
+export function readFileLogRecords(file: string): FileLogRecord[] {
+  return readItems<FileLogRecord>(file, "resourceLogs", "scopeLogs", "logRecords");
 }
 
 /** Span ID for a run: the low 64 bits of its UUID. */

@@ -54,7 +54,7 @@ describe("boundedShutdown", () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(settled).toBe(true);
-    expect(logger.warn).toHaveBeenCalledWith("@langchain-otel/node", "shutdown did not finish within 5000 ms; spans not yet exported may be lost");
+    expect(logger.warn).toHaveBeenCalledWith("@langchain-otel/node", "shutdown did not finish within 5000 ms; spans and audit records not yet exported may be lost");
   });
 });
 

@@ -3,12 +3,12 @@ import type { AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SpanStatusCode, context, propagation, trace } from "@opentelemetry/api";
+import { SpanStatusCode, context, logs, propagation, trace, type Span } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigurationError, readAppName } from "../src/config.js";
 import { getHandle, start } from "../src/start.js";
-import { readFileSpans, spanIdOf, traceIdOf } from "./helpers.js";
+import { readFileLogRecords, readFileSpans, spanIdOf, traceIdOf } from "./helpers.js";
 
 const EXIT_EVENTS = ["beforeExit", "SIGTERM", "SIGINT"] as const;
 const listenerCounts = () => EXIT_EVENTS.map((event) => process.listenerCount(event));
@@ -30,14 +30,33 @@ beforeEach(() => {
 afterEach(async () => {
   await getHandle()?.shutdown();
   // One process runs every test of this file: give the next start() a fresh global API.
-  trace.disable();
-  context.disable();
-  propagation.disable();
+  disableGlobals();
   vi.unstubAllEnvs();
   rmSync(auditDir, { recursive: true, force: true });
 });
 
+function disableGlobals(): void {
+  trace.disable();
+  logs.disable();
+  context.disable();
+  propagation.disable();
+}
+
 const withMemory = () => [new SimpleSpanProcessor({ exporter: memory })];
+
+/** Emits an audit-shaped log record through the global LoggerProvider, in the context of a span it starts and ends. */
+function emitInSpan(name = "request"): Span {
+  const span = trace.getTracer("test").startSpan(name);
+  context.with(trace.setSpan(context.active(), span), () => {
+    logs.getLogger("t").emit({
+      eventName: "langchain.run.start",
+      attributes: { "event.name": "langchain.run.start" },
+      context: context.active(),
+    });
+  });
+  span.end();
+  return span;
+}
 
 describe("start", () => {
   it("exports a span to the added processor and to the audit file", async () => {
@@ -70,9 +89,7 @@ describe("start", () => {
     await handle.forceFlush();
     expect(memory.getFinishedSpans()[0]?.resource.attributes["service.name"]).toBe("from-env");
     await handle.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
+    disableGlobals();
 
     memory = new InMemorySpanExporter();
     handle = start({ auditDir, serviceName: "from-option", spanProcessors: withMemory() });
@@ -91,11 +108,80 @@ describe("start", () => {
     expect(handle.instrumentation!.handler.openRunCount).toBe(0);
     const [span] = readFileSpans(path.join(auditDir, "traces.jsonl"));
     expect(span).toMatchObject({ name: "stuck", traceId: traceIdOf(runId), spanId: spanIdOf(runId), status: { code: SpanStatusCode.ERROR } });
+    // The error record emitted while ending it is flushed too, before the SDK shuts down.
+    const records = readFileLogRecords(path.join(auditDir, "logs.jsonl"));
+    expect(records.map((r) => [r.eventName, r.traceId, r.spanId])).toEqual([
+      ["langchain.run.start", traceIdOf(runId), spanIdOf(runId)],
+      ["langchain.run.error", traceIdOf(runId), spanIdOf(runId)],
+    ]);
   });
 
   it("returns the running handle when called again", () => {
     const handle = start({ auditDir });
     expect(start({ auditDir: path.join(auditDir, "other") })).toBe(handle);
+  });
+});
+
+describe("audit records", () => {
+  it("land in logs.jsonl at shutdown, with the trace and span ID of the span they were emitted in", async () => {
+    const handle = start({ auditDir });
+    expect(handle.instrumentation!.getConfig()).toMatchObject({ emitSpans: true, emitAuditRecords: true });
+    const span = emitInSpan();
+
+    await handle.shutdown();
+    const { traceId, spanId } = span.spanContext();
+    expect(readFileLogRecords(path.join(auditDir, "logs.jsonl"))).toEqual([
+      {
+        timeUnixNano: expect.stringMatching(/^\d+$/),
+        observedTimeUnixNano: expect.stringMatching(/^\d+$/),
+        body: {},
+        attributes: [{ key: "event.name", value: { stringValue: "langchain.run.start" } }],
+        flags: 1,
+        traceId,
+        spanId,
+        eventName: "langchain.run.start",
+      },
+    ]);
+    expect(readFileSpans(path.join(auditDir, "traces.jsonl")).map((s) => [s.name, s.spanId])).toEqual([["request", spanId]]);
+  });
+
+  it("are exported by forceFlush", async () => {
+    const handle = start({ auditDir });
+    emitInSpan();
+    await handle.forceFlush();
+    expect(readFileLogRecords(path.join(auditDir, "logs.jsonl"))).toHaveLength(1);
+  });
+
+  it("leave no logs.jsonl when there are none", async () => {
+    const handle = start({ auditDir });
+    trace.getTracer("test").startSpan("no-records").end();
+    await handle.shutdown();
+    expect(existsSync(path.join(auditDir, "traces.jsonl"))).toBe(true);
+    expect(existsSync(path.join(auditDir, "logs.jsonl"))).toBe(false);
+  });
+
+  it("LANGCHAIN_OTEL_AUDIT_RECORDS=false: the instrumentation is told, no log processor is added, no file is written", async () => {
+    vi.stubEnv("LANGCHAIN_OTEL_AUDIT_RECORDS", "false");
+    const handle = start({ auditDir });
+    expect(handle.instrumentation!.getConfig()).toMatchObject({ emitSpans: true, emitAuditRecords: false });
+    // The SDK's logger is enabled as soon as one processor is there; it is not.
+    expect(logs.getLogger("t").enabled()).toBe(false);
+    emitInSpan();
+    await handle.shutdown();
+    expect(existsSync(path.join(auditDir, "logs.jsonl"))).toBe(false);
+    expect(readFileSpans(path.join(auditDir, "traces.jsonl")).map((s) => s.name)).toEqual(["request"]);
+  });
+
+  it("with audit records on, the global logger is enabled", () => {
+    start({ auditDir });
+    expect(logs.getLogger("t").enabled()).toBe(true);
+  });
+
+  it("the options emitSpans and emitAuditRecords win over their variables and reach the instrumentation", () => {
+    vi.stubEnv("LANGCHAIN_OTEL_SPANS", "true");
+    vi.stubEnv("LANGCHAIN_OTEL_AUDIT_RECORDS", "true");
+    const handle = start({ auditDir, emitSpans: false, emitAuditRecords: false });
+    expect(handle.instrumentation!.getConfig()).toMatchObject({ emitSpans: false, emitAuditRecords: false });
   });
 });
 
@@ -165,7 +251,7 @@ describe("OTLP/HTTP", () => {
       let body = "";
       req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
       req.on("end", () => {
-        // Metrics and logs (protobuf) may arrive too; these tests look at traces.
+        // Metrics (protobuf) may arrive too; these tests look at traces and logs.
         received.push({ path: req.url, headers: req.headers, body });
         res.writeHead(200, { "content-type": "application/json" }).end("{}");
       });
@@ -175,6 +261,7 @@ describe("OTLP/HTTP", () => {
     return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
   }
   const traceRequests = (received: Received[]) => received.filter((r) => r.path === "/v1/traces");
+  const logRequests = (received: Received[]) => received.filter((r) => r.path === "/v1/logs");
 
   it("sends spans to OTEL_EXPORTER_OTLP_ENDPOINT as OTLP/JSON, with OTEL_EXPORTER_OTLP_HEADERS", async () => {
     const server = await collector();
@@ -182,7 +269,6 @@ describe("OTLP/HTTP", () => {
       vi.stubEnv("OTEL_EXPORTER_OTLP_ENDPOINT", server.url);
       vi.stubEnv("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret");
       vi.stubEnv("OTEL_METRICS_EXPORTER", "none");
-      vi.stubEnv("OTEL_LOGS_EXPORTER", "none");
       const handle = start({ auditDir });
       expect(handle).toMatchObject({ exporter: "otlp", auditDir: undefined });
       trace.getTracer("test").startSpan("over-the-wire").end();
@@ -198,15 +284,58 @@ describe("OTLP/HTTP", () => {
     }
   });
 
-  it("sends spans to <otlpEndpoint>/v1/traces", async () => {
+  it("sends spans to <otlpEndpoint>/v1/traces and audit records to <otlpEndpoint>/v1/logs", async () => {
     const server = await collector();
     try {
       vi.stubEnv("OTEL_METRICS_EXPORTER", "none");
-      vi.stubEnv("OTEL_LOGS_EXPORTER", "none");
       const handle = start({ otlpEndpoint: server.url });
-      trace.getTracer("test").startSpan("via-option").end();
+      const span = emitInSpan("via-option");
       await handle.shutdown();
       expect(traceRequests(server.received).map((r) => r.body)).toEqual([expect.stringContaining('"name":"via-option"')]);
+      expect(logRequests(server.received).map((r) => r.body)).toEqual([expect.stringContaining(`"spanId":"${span.spanContext().spanId}"`)]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("sends audit records to OTEL_EXPORTER_OTLP_ENDPOINT/v1/logs as OTLP/JSON, in the span's context", async () => {
+    const server = await collector();
+    try {
+      vi.stubEnv("OTEL_EXPORTER_OTLP_ENDPOINT", server.url);
+      vi.stubEnv("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret");
+      vi.stubEnv("OTEL_METRICS_EXPORTER", "none");
+      const handle = start({ auditDir });
+      const span = emitInSpan();
+      await handle.shutdown();
+
+      const [request, ...more] = logRequests(server.received);
+      expect(more).toEqual([]);
+      expect(request?.headers["content-type"]).toBe("application/json");
+      expect(request?.headers["x-api-key"]).toBe("secret");
+      const body = JSON.parse(request!.body) as { resourceLogs: [{ scopeLogs: [{ logRecords: [Record<string, unknown>] }] }] };
+      expect(body.resourceLogs[0].scopeLogs[0].logRecords[0]).toMatchObject({
+        eventName: "langchain.run.start",
+        traceId: span.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+      });
+      expect(existsSync(path.join(auditDir, "logs.jsonl"))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT alone: audit records over OTLP, spans to the audit file", async () => {
+    const server = await collector();
+    try {
+      vi.stubEnv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", `${server.url}/v1/logs`);
+      const handle = start({ auditDir });
+      expect(handle).toMatchObject({ exporter: "file", auditDir });
+      emitInSpan("local");
+      await handle.shutdown();
+      expect(logRequests(server.received)).toHaveLength(1);
+      expect(traceRequests(server.received)).toEqual([]);
+      expect(readFileSpans(path.join(auditDir, "traces.jsonl")).map((s) => s.name)).toEqual(["local"]);
+      expect(existsSync(path.join(auditDir, "logs.jsonl"))).toBe(false);
     } finally {
       await server.close();
     }
