@@ -11,7 +11,7 @@ import { BaseRetriever } from "@langchain/core/retrievers";
 import { Document } from "@langchain/core/documents";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { idSchemeProblems, renderTree, spanOfRun } from "../helpers.js";
+import { idSchemeProblems, renderTree } from "../helpers.js";
 import { setupInstrumentation } from "./setup.js";
 
 const { exporter, spans, instrumentation } = setupInstrumentation();
