@@ -1,0 +1,140 @@
+// pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
+//            [--throughput-seconds S] [--no-throughput] [--no-profile]
+// Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { aggregate, goalFor } from "./aggregate.mjs";
+import { buildInstrumentation } from "./build.mjs";
+import { measureCollectorThroughput } from "./collector-throughput.mjs";
+import { micros } from "./format.mjs";
+import { REPO_ROOT } from "./installed.mjs";
+import { describeMachine, loadavg, sampleLoad } from "./machine.mjs";
+import { MODES, modeById } from "./modes/index.mjs";
+import { profileMode } from "./profile.mjs";
+import { benchmarksMarkdown, goalSentence, resultsTable } from "./report.mjs";
+import { runChild } from "./runner.mjs";
+import { max, min } from "./stats.mjs";
+import { WORKLOADS, workloadById } from "./workloads/index.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    workloads: { type: "string" },
+    modes: { type: "string" },
+    out: { type: "string", default: path.join(REPO_ROOT, "BENCHMARKS.md") },
+    "throughput-seconds": { type: "string" },
+    "no-throughput": { type: "boolean", default: false },
+    "no-profile": { type: "boolean", default: false },
+    batches: { type: "string" },
+  },
+});
+
+const started = Date.now();
+const size = args.quick ? "quick" : "full";
+const rounds = Number(args.rounds ?? (args.quick ? 2 : 5));
+const batches = Number(args.batches ?? (args.quick ? 5 : 10));
+const warmupMillis = args.quick ? 400 : 1500;
+const throughputSeconds = Number(args["throughput-seconds"] ?? (args.quick ? 3 : 10));
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
+const workloads = args.workloads ? args.workloads.split(",").map(workloadById) : WORKLOADS;
+const modes = args.modes ? args.modes.split(",").map(modeById) : MODES;
+if (!modes.some((m) => m.id === "none")) modes.unshift(modeById("none")); // overheads are measured against it
+const argv = process.argv.slice(2).join(" ");
+const command = process.env.npm_lifecycle_event === "start" ? `pnpm bench${argv ? ` ${argv}` : ""}` : `node bench/src/main.mjs${argv ? ` ${argv}` : ""}`;
+const log = (line) => process.stderr.write(`${line}\n`);
+
+const machine = describeMachine();
+const loadStart = loadavg();
+const load = sampleLoad();
+log(`bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; loadavg ${loadStart.join(" ")}; ${rounds} rounds (${size})`);
+
+const build = buildInstrumentation();
+if (build.warning) log(`bench: ${build.warning}`);
+
+// A mode that reports itself unavailable is not started again in later rounds.
+const unavailable = new Map();
+const runs = [];
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? modes : [...modes].reverse();
+  const rotated = workloads.map((_, i) => workloads[(i + round) % workloads.length]);
+  const roundStart = Date.now();
+  for (const workload of rotated) {
+    for (const mode of order) {
+      const key = `${workload.id}/${mode.id}`;
+      if (unavailable.has(mode.id)) {
+        runs.push({ round, workload: workload.id, mode: mode.id, result: { unavailable: unavailable.get(mode.id) } });
+        continue;
+      }
+      const spec = { mode: mode.id, workload: workload.id, iterations: workload.iterations[size], warmup: workload.warmup[size], warmupMillis, batches };
+      const result = await runChild("child.mjs", spec, { nodeFlags: ["--expose-gc"] });
+      if (result.unavailable !== undefined) unavailable.set(mode.id, result.unavailable);
+      if (result.error !== undefined) log(`bench: ${key} round ${round + 1} failed: ${result.error}`);
+      runs.push({ round, workload: workload.id, mode: mode.id, result });
+    }
+  }
+  log(`bench: round ${round + 1}/${rounds} done in ${((Date.now() - roundStart) / 1000).toFixed(0)} s (loadavg ${loadavg()[0]})`);
+}
+
+const rows = aggregate(runs, workloads, modes);
+const goals = workloads.filter((w) => w.id === "a").map((workload) => ({ workload, goal: goalFor(rows, workload) }));
+
+let throughput;
+if (!args["no-throughput"]) {
+  log(`bench: end-to-end throughput into the Collector, ${throughputSeconds} s`);
+  throughput = await measureCollectorThroughput({ seconds: throughputSeconds, policy: "full" });
+  if (throughput.skipped) log(`bench: throughput skipped: ${throughput.skipped}`);
+}
+
+let profile;
+if (!args["no-profile"]) {
+  const a = workloadById("a");
+  log("bench: profiling (a) ours (full) with node --cpu-prof");
+  profile = await profileMode({ mode: "ours-full", workload: a.id, iterations: a.iterations[size] * 2, warmup: a.warmup[size], warmupMillis });
+}
+
+const loadDuring = load.stop();
+const run = {
+  date: new Date().toISOString(),
+  command,
+  quick: args.quick,
+  rounds,
+  elapsedSeconds: (Date.now() - started) / 1000,
+  machine,
+  loadStart,
+  loadEnd: loadavg(),
+  loadDuring: { min: min(loadDuring), max: max(loadDuring) },
+  build,
+  workloads,
+  modes,
+  warmupMillis,
+  sizes: Object.fromEntries(workloads.map((w) => [w.id, { iterations: w.iterations[size], warmup: w.warmup[size] }])),
+  rows,
+  goals,
+  throughput,
+  profile,
+};
+writeFileSync(args.out, `${benchmarksMarkdown(run)}\n`);
+
+const lines = [
+  resultsTable(rows),
+  "",
+  ...goals.map(({ goal, workload }) => goalSentence(goal, workload).replaceAll("**", "")),
+];
+if (throughput?.spansPerSecond !== undefined) {
+  lines.push(
+    `End-to-end: ${throughput.spansPerSecond.toFixed(0)} spans/s acknowledged by the Collector (ours, ${throughput.policy}, workload (a), ` +
+      `${throughput.windowSeconds.toFixed(0)} s; ${throughput.droppedSpans} of ${throughput.producedSpans} dropped by a full queue).`,
+  );
+} else if (throughput) lines.push(`End-to-end: ${throughput.skipped ?? throughput.error}`);
+if (profile?.summary) {
+  const s = profile.summary;
+  const top = s.self.slice(0, 5).map((f) => `${f.name.split(" (")[0]} [${f.owner}] ${((100 * f.micros) / s.totalMicros).toFixed(1)} %`);
+  lines.push(`Profile (a) ours (full), self time: ${top.join(", ")}; see "Where the time goes".`);
+}
+lines.push(
+  `Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; loadavg ${loadStart.join(" ")} → ${run.loadEnd.join(" ")} ` +
+    `(1-min ${micros(run.loadDuring.min)}–${micros(run.loadDuring.max)} during). ${run.elapsedSeconds.toFixed(0)} s. Written to ${path.relative(REPO_ROOT, args.out).startsWith("..") ? args.out : path.relative(REPO_ROOT, args.out)}.`,
+);
+process.stdout.write(`${lines.join("\n")}\n`);

@@ -1,0 +1,71 @@
+import { spawn } from "node:child_process";
+
+export interface NodeRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall-clock time from spawn to exit. */
+  elapsedMillis: number;
+  /** True when the run was killed for exceeding its time limit. */
+  timedOut: boolean;
+}
+
+export interface NodeRunOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** SIGKILL the child after this long. */
+  timeoutMillis: number;
+  /** Called with each complete stdout line as it arrives. */
+  onLine?: (line: string) => void;
+}
+
+/** Runs `node <args>` (this Node) as a child process; resolves when it exits, never rejects on a non-zero exit. */
+export function runNode(args: string[], options: NodeRunOptions): Promise<NodeRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let pending = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) options.onLine?.(line);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMillis);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (pending !== "") options.onLine?.(pending);
+      resolve({ code, signal, stdout, stderr, elapsedMillis: performance.now() - started, timedOut });
+    });
+  });
+}
+
+/** The environment for an app that exports to the local stack: OTLP/HTTP, no OpenAI key, quick batches. */
+export function otlpAppEnv(serviceName: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+    OTEL_SERVICE_NAME: serviceName,
+    OTEL_BSP_SCHEDULE_DELAY: "200",
+    // The same for audit log records once the distro batches them (the standard batch log record processor variable).
+    OTEL_BLRP_SCHEDULE_DELAY: "200",
+    ...extra,
+  };
+  for (const name of ["OPENAI_API_KEY", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_RESOURCE_ATTRIBUTES", "LANGCHAIN_OTEL_AUDIT_DIR"]) {
+    if (!(name in extra)) delete env[name];
+  }
+  return env;
+}

@@ -1,0 +1,104 @@
+// Readers for the collector's audit files: one OTLP/JSON export request per line (file exporter, `format: json`).
+import { existsSync, readFileSync } from "node:fs";
+import { readSpans } from "../../examples/support/src/run-tree.mjs";
+
+export { readSpans };
+
+/** A span as `readSpans` returns it: the OTLP/JSON span with its attributes flattened to a record. */
+export interface FileSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind?: number;
+  attributes: Record<string, unknown>;
+}
+
+/** A log record flattened the same way, with its resource's attributes beside it. */
+export interface FileLogRecord {
+  traceId: string;
+  spanId: string;
+  eventName?: string;
+  timeUnixNano?: string;
+  body?: unknown;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+}
+
+interface AnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: KeyValue[] };
+}
+interface KeyValue {
+  key: string;
+  value?: AnyValue;
+}
+
+function anyValue(value: AnyValue | undefined): unknown {
+  if (value === undefined) return undefined;
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.intValue !== undefined) return Number(value.intValue);
+  if (value.doubleValue !== undefined) return value.doubleValue;
+  if (value.boolValue !== undefined) return value.boolValue;
+  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(anyValue);
+  if (value.kvlistValue !== undefined) return keyValues(value.kvlistValue.values);
+  return undefined;
+}
+
+function keyValues(list: KeyValue[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, anyValue(kv.value)]));
+}
+
+/** Every line of a JSONL file, parsed; [] when the file does not exist. Throws on a half-written line. */
+function jsonLines(file: string): any[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line));
+}
+
+/** Spans of a traces file (via examples/support's `readSpans`), typed. */
+export function readFileSpans(file: string): FileSpan[] {
+  return readSpans(file) as FileSpan[];
+}
+
+/** Span ID → `service.name` of the resource the span was exported with. */
+export function readSpanServices(file: string): Map<string, string> {
+  const services = new Map<string, string>();
+  for (const request of jsonLines(file)) {
+    for (const rs of request.resourceSpans ?? []) {
+      const service = String(keyValues(rs.resource?.attributes)["service.name"]);
+      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) services.set(span.spanId, service);
+    }
+  }
+  return services;
+}
+
+/** Every log record of a logs file, flattened. */
+export function readLogRecords(file: string): FileLogRecord[] {
+  const records: FileLogRecord[] = [];
+  for (const request of jsonLines(file)) {
+    for (const rl of request.resourceLogs ?? []) {
+      const resource = keyValues(rl.resource?.attributes);
+      for (const sl of rl.scopeLogs ?? []) {
+        for (const record of sl.logRecords ?? []) {
+          records.push({
+            traceId: record.traceId ?? "",
+            spanId: record.spanId ?? "",
+            eventName: record.eventName,
+            timeUnixNano: record.timeUnixNano,
+            body: anyValue(record.body),
+            attributes: keyValues(record.attributes),
+            resource,
+          });
+        }
+      }
+    }
+  }
+  return records;
+}
