@@ -1,7 +1,5 @@
-import type { Attributes, AttributeValue } from "@opentelemetry/api";
-import type { ContentPolicy } from "./types.js";
-import { createHash } from "node:crypto";
-import { serializePayload } from "./serialize.js";
+import type { Attributes } from "@opentelemetry/api";
+import { serializePayload, type JsonSafe } from "./serialize.js";
 import { firstGenerations, finishReason } from "./messages.js";
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -26,9 +24,6 @@ import {
   ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS,
   ATTR_LANGCHAIN_LANGGRAPH_NODE,
   ATTR_LANGCHAIN_LANGGRAPH_STEP,
-  PAYLOAD_SHA256_SUFFIX,
-  PAYLOAD_SIZE_SUFFIX,
-  PAYLOAD_TRUNCATED_SUFFIX,
 } from "./semconv.js";
 
 type Dict = Record<string, unknown>;
@@ -56,19 +51,22 @@ function setString(attrs: Attributes, key: string, value: unknown): void {
 
 /**
  * `langchain.metadata.<key>` per metadata entry: primitives as is, homogeneous primitive arrays as arrays,
- * anything else as bounded JSON. LangGraph's bookkeeping keys also get their own names.
+ * anything else as bounded JSON; strings through `redact` under the `redacted` policy. LangGraph's bookkeeping
+ * keys also get their own names.
  */
-export function metadataAttributes(metadata: Dict, maxBytes: number): Attributes {
+export function metadataAttributes(metadata: Dict, maxBytes: number, redact?: (safe: JsonSafe) => JsonSafe): Attributes {
   const attrs: Attributes = {};
   for (const key of Object.keys(metadata)) {
     const value = metadata[key];
     if (value === undefined || value === null || typeof value === "function") continue;
     const attr = ATTR_LANGCHAIN_METADATA_PREFIX + key;
-    if (typeof value === "string" || typeof value === "boolean") attrs[attr] = value;
+    if (typeof value === "string") attrs[attr] = redact === undefined ? value : String(redact(value));
+    else if (typeof value === "boolean") attrs[attr] = value;
     else if (typeof value === "number") {
       if (Number.isFinite(value)) attrs[attr] = value;
-    } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) attrs[attr] = value as string[];
-    else attrs[attr] = serializePayload(value, maxBytes).text;
+    } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+      attrs[attr] = redact === undefined ? (value as string[]) : (value as string[]).map((v) => String(redact(v)));
+    } else attrs[attr] = serializePayload(value, maxBytes, redact).text;
   }
   setString(attrs, ATTR_LANGCHAIN_LANGGRAPH_NODE, metadata["langgraph_node"]);
   setNumber(attrs, ATTR_LANGCHAIN_LANGGRAPH_STEP, metadata["langgraph_step"]);
@@ -175,33 +173,4 @@ export function modelResponseAttributes(output: unknown): Attributes {
   // "run-<uuid>" is LangChain's stand-in when the provider sent no id: not a response id.
   if (typeof responseId === "string" && !responseId.startsWith("run-")) setString(attrs, ATTR_GEN_AI_RESPONSE_ID, responseId);
   return attrs;
-}
-
-/**
- * Puts one payload on `attrs` under `key` according to the content policy:
- * `full` → the serialized text (plus `.truncated`, `.size_bytes`, `.sha256` when it was cut);
- * `none` → only `.size_bytes` and `.sha256`.
- */
-export function putPayload(
-  attrs: Record<string, AttributeValue>,
-  key: string,
-  value: unknown,
-  policy: ContentPolicy,
-  maxBytes: number,
-): void {
-  if (value === undefined) return;
-  if (policy === "full") {
-    const payload = serializePayload(value, maxBytes);
-    attrs[key] = payload.text;
-    if (payload.truncated) {
-      attrs[key + PAYLOAD_TRUNCATED_SUFFIX] = true;
-      attrs[key + PAYLOAD_SIZE_SUFFIX] = payload.originalBytes;
-      if (payload.sha256 !== undefined) attrs[key + PAYLOAD_SHA256_SUFFIX] = payload.sha256;
-    }
-    return;
-  }
-  // A one-byte budget makes the serializer hash the full text and keep none of it.
-  const digest = serializePayload(value, 1);
-  attrs[key + PAYLOAD_SIZE_SUFFIX] = digest.originalBytes;
-  attrs[key + PAYLOAD_SHA256_SUFFIX] = digest.sha256 ?? createHash("sha256").update(digest.text, "utf8").digest("hex");
 }

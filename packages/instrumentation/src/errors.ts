@@ -39,10 +39,15 @@ function messageOf(error: unknown): string {
 
 /**
  * Status ERROR, `error.type`, and an exception event on the span; returns the attributes the run's error
- * record carries. The message and stack are content (they can quote user input), so under content policy
- * `none` only the type is recorded.
+ * record carries. The message and stack are content (they can quote user input): under content policy `none`
+ * only the type is recorded, under `redacted` they are redacted.
  */
-export function recordError(span: Span, error: unknown, policy: ContentPolicy): Record<string, string> {
+export function recordError(
+  span: Span,
+  error: unknown,
+  policy: ContentPolicy,
+  redact: (text: string) => string = (text) => text,
+): Record<string, string> {
   const type = errorTypeOf(error);
   span.setAttribute(ATTR_ERROR_TYPE, type);
   if (policy === "none") {
@@ -50,13 +55,14 @@ export function recordError(span: Span, error: unknown, policy: ContentPolicy): 
     span.addEvent("exception", { "exception.type": type });
     return { [ATTR_ERROR_TYPE]: type };
   }
-  const message = messageOf(error);
+  // Under `redacted`, message and stack go through the redactor like every other payload.
+  const message = redact(messageOf(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   const stack = (error as { stack?: unknown } | null)?.stack;
   span.addEvent("exception", {
     "exception.type": type,
     "exception.message": message,
-    ...(typeof stack === "string" ? { "exception.stacktrace": stack } : {}),
+    ...(typeof stack === "string" ? { "exception.stacktrace": redact(stack) } : {}),
   });
   return { [ATTR_ERROR_TYPE]: type, [ATTR_EXCEPTION_MESSAGE]: message };
 }

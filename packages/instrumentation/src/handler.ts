@@ -13,7 +13,8 @@ import type { OpenTelemetryCallbackHandlerOptions } from "./types.js";
 import { resolveTracingOptions, type ResolvedTracingOptions } from "./options.js";
 import { RunTracker } from "./run-tracker.js";
 import { classifyChainRun, runDisplayName, type SerializedLike } from "./span-naming.js";
-import { modelRequestAttributes, modelResponseAttributes, putPayload, requestModel } from "./attributes.js";
+import { modelRequestAttributes, modelResponseAttributes, requestModel } from "./attributes.js";
+import { putPayload } from "./content.js";
 import { inputMessages, outputMessages, promptMessages } from "./messages.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import {
@@ -427,7 +428,7 @@ export class OpenTelemetryCallbackHandler {
   }
 
   private _payload(attrs: Record<string, AttributeValue>, key: string, value: unknown): void {
-    putPayload(attrs, key, value, this._options.contentPolicy, this._options.maxPayloadBytes);
+    putPayload(attrs, key, value, this._options);
   }
 
   private _fail(callback: string, err: unknown): void {

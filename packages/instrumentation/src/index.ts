@@ -4,6 +4,8 @@ export type { LangChainModules } from "./instrumentation.js";
 export { RunIdGenerator, spanIdFromRunId, traceIdFromRunId } from "./ids.js";
 export { serializePayload, toJsonSafe, truncateText } from "./serialize.js";
 export type { JsonSafe, SerializedPayload } from "./serialize.js";
+export { Redactor, REDACTION_DETECTOR_KINDS } from "./redaction/index.js";
+export type { RedactionKind, RedactionOptions, RedactionResult, RedactionRule } from "./redaction/index.js";
 export { resolveTracingOptions, ConfigurationError, CONTENT_POLICIES } from "./options.js";
 export type { ResolvedTracingOptions } from "./options.js";
 export { DEFAULT_CONTEXT_KEYS, getAuditContext, withAuditContext } from "./audit-context.js";

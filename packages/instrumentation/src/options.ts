@@ -1,4 +1,8 @@
 import type { ContentPolicy, ContextKeys, LangChainTracingOptions, SpanEndHook, SpanStartHook } from "./types.js";
+import { ConfigurationError } from "./configuration-error.js";
+import { Redactor } from "./redaction/index.js";
+
+export { ConfigurationError };
 import { DEFAULT_CONTEXT_KEYS } from "./audit-context.js";
 
 /** {@link LangChainTracingOptions} with every default applied. */
@@ -9,21 +13,19 @@ export interface ResolvedTracingOptions {
   emitSpans: boolean;
   emitAuditRecords: boolean;
   contextKeys: ContextKeys;
+  /** The redactor of policy `redacted`; undefined under `full` and `none`. */
+  redactor: Redactor | undefined;
   spanStartHook: SpanStartHook | undefined;
   spanEndHook: SpanEndHook | undefined;
 }
 
-export const CONTENT_POLICIES: readonly ContentPolicy[] = ["full", "none"];
-export const DEFAULT_CONTENT_POLICY: ContentPolicy = "none";
+export const CONTENT_POLICIES: readonly ContentPolicy[] = ["redacted", "full", "none"];
+export const DEFAULT_CONTENT_POLICY: ContentPolicy = "redacted";
 export const DEFAULT_MAX_PAYLOAD_BYTES = 8192;
 export const DEFAULT_RUN_TTL_MILLIS = 600_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** A configuration mistake, reported at startup with what to change. */
-export class ConfigurationError extends Error {
-  override name = "ConfigurationError";
-}
 
 const quote = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
@@ -41,6 +43,12 @@ function booleanSetting(value: unknown, source: string): boolean {
   if (v === "true") return true;
   if (v === "false") return false;
   throw new ConfigurationError(`${source}=${quote(value)} is not one of: true, false`);
+}
+
+function replacementSetting(value: unknown, source: string): "marker" | "hmac" {
+  const v = typeof value === "string" ? value.trim().toLowerCase() : value;
+  if (v === "marker" || v === "hmac") return v;
+  throw new ConfigurationError(`${source}=${quote(value)} is not one of: marker, hmac`);
 }
 
 function contentPolicy(value: unknown, source: string): ContentPolicy {
@@ -66,8 +74,11 @@ export function resolveTracingOptions(options: LangChainTracingOptions = {}, env
     const fromEnv = env[envName];
     return fromEnv !== undefined && fromEnv.trim() !== "" ? parse(fromEnv, envName) : fallback;
   };
+  const policy = pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, DEFAULT_CONTENT_POLICY);
+  const replacement = pick("redactionReplacement", "LANGCHAIN_OTEL_REDACTION_REPLACEMENT", replacementSetting, "marker");
   return {
-    contentPolicy: pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, DEFAULT_CONTENT_POLICY),
+    contentPolicy: policy,
+    redactor: policy === "redacted" ? new Redactor({ ...options.redaction, replacement: options.redaction?.replacement ?? replacement }, env) : undefined,
     maxPayloadBytes: pick("maxPayloadBytes", "LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", positiveInteger, DEFAULT_MAX_PAYLOAD_BYTES),
     runTtlMillis: pick("runTtlMillis", "LANGCHAIN_OTEL_RUN_TTL_MILLIS", positiveInteger, DEFAULT_RUN_TTL_MILLIS),
     emitSpans: pick("emitSpans", "LANGCHAIN_OTEL_SPANS", booleanSetting, true),

@@ -18,6 +18,8 @@ export interface RunState {
   chunkCount: number;
   /** Whether the start carried the inputs (streamed runs report them only at the end). */
   inputsRecorded: boolean;
+  /** `langchain.redactions.*` counts of the start, added to the end's on the span. */
+  readonly startRedactions: Readonly<Record<string, number>> | undefined;
 }
 
 /**

@@ -19,6 +19,7 @@ import { emitRunEnd, emitRunStart, type RunStatus } from "./audit-records.js";
 import { spanNaming, type SerializedLike } from "./span-naming.js";
 import { contextAttributes, getAuditContext } from "./audit-context.js";
 import { metadataAttributes } from "./attributes.js";
+import { redactionFor, redactText } from "./content.js";
 import { errorTypeOf, isControlFlowSignal, recordError } from "./errors.js";
 import {
   ATTR_ERROR_TYPE,
@@ -31,6 +32,7 @@ import {
   ATTR_LANGCHAIN_RUN_NAME,
   ATTR_LANGCHAIN_RUN_TYPE,
   ATTR_LANGCHAIN_SERIALIZED_ID,
+  ATTR_LANGCHAIN_REDACTIONS_PREFIX,
   ATTR_LANGCHAIN_TAGS,
   EVENT_INTERRUPT,
 } from "./semconv.js";
@@ -57,6 +59,27 @@ export interface TrackerSource {
   logger: () => Logger;
   options: () => ResolvedTracingOptions;
   diag: DiagLogger;
+}
+
+/** End attributes for the span: redaction counts summed with the start's, so the span holds the run's totals. */
+function withStartCounts(attrs: Readonly<Record<string, AttributeValue>>, start: Readonly<Record<string, number>> | undefined): Attributes {
+  if (start === undefined) return attrs;
+  let out: Record<string, AttributeValue> | undefined;
+  for (const key of Object.keys(attrs)) {
+    if (start[key] === undefined) continue;
+    out ??= { ...attrs };
+    out[key] = (attrs[key] as number) + start[key];
+  }
+  return out ?? attrs;
+}
+
+/** The redaction counts among start attributes, kept so the span's end totals include them. */
+function redactionCounts(attrs: Readonly<Record<string, AttributeValue>>): Record<string, number> | undefined {
+  let counts: Record<string, number> | undefined;
+  for (const key of Object.keys(attrs)) {
+    if (key.startsWith(ATTR_LANGCHAIN_REDACTIONS_PREFIX)) (counts ??= {})[key] = attrs[key] as number;
+  }
+  return counts;
 }
 
 function asTags(value: unknown): string[] {
@@ -117,7 +140,11 @@ export class RunTracker {
 
     const inherited: Record<string, string> = { ...parent?.inherited };
     // Parent's identity, then this run's audit context and metadata (awaited callbacks run in the caller's context).
-    Object.assign(inherited, contextAttributes(metadata, this._options.contextKeys, getAuditContext()));
+    const ids = contextAttributes(metadata, this._options.contextKeys, getAuditContext());
+    // Start attributes collect their own redaction counts; identity values are redacted too (an email as user id).
+    const attrs: Record<string, AttributeValue> = {};
+    const redact = redactionFor(attrs, this._options);
+    for (const key of Object.keys(ids)) inherited[key] = redactText(ids[key]!, redact);
 
     // Identity: on the span, and repeated on every audit record of the run.
     const identity: Record<string, AttributeValue> = {
@@ -129,14 +156,14 @@ export class RunTracker {
     if (operation !== undefined) identity[ATTR_GEN_AI_OPERATION_NAME] = operation;
     Object.assign(identity, inherited);
 
-    const attrs: Record<string, AttributeValue> = { ...identity };
+    Object.assign(attrs, identity);
     const serializedId = run.serialized?.id;
     if (Array.isArray(serializedId) && serializedId.every((p) => typeof p === "string")) {
       attrs[ATTR_LANGCHAIN_SERIALIZED_ID] = serializedId.join(".");
     }
     const tags = asTags(run.tags);
     if (tags.length > 0) attrs[ATTR_LANGCHAIN_TAGS] = tags;
-    Object.assign(attrs, metadataAttributes(metadata, this._options.maxPayloadBytes));
+    Object.assign(attrs, metadataAttributes(metadata, this._options.maxPayloadBytes, redact));
     run.attributes?.(attrs);
     for (const key of [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME]) {
       if (attrs[key] !== undefined) identity[key] = attrs[key];
@@ -163,6 +190,7 @@ export class RunTracker {
       firstChunkAtMillis: undefined,
       chunkCount: 0,
       inputsRecorded: attrs[ATTR_LANGCHAIN_INPUTS] !== undefined || attrs[ATTR_LANGCHAIN_INPUTS + ".sha256"] !== undefined,
+      startRedactions: this._options.redactor === undefined ? undefined : redactionCounts(attrs),
     });
     this._armTtl();
     if (this._options.emitAuditRecords) {
@@ -223,12 +251,15 @@ export class RunTracker {
           span.addEvent(EVENT_INTERRUPT, { "langchain.signal": attrs["langchain.signal"] });
         } else {
           status = "error";
-          Object.assign(attrs, recordError(span, error, this._options.contentPolicy));
+          const redact = redactionFor(attrs, this._options);
+          Object.assign(attrs, recordError(span, error, this._options.contentPolicy, (text) => redactText(text, redact)));
+          const counts = redactionCounts(attrs);
+          if (counts !== undefined) span.setAttributes(withStartCounts(counts, state.startRedactions));
         }
       } else if (addAttributes !== undefined && (recordsOn || span.isRecording())) {
         addAttributes(state, attrs);
         if (attrs[ATTR_ERROR_TYPE] !== undefined) status = "error";
-        span.setAttributes(attrs as Attributes);
+        span.setAttributes(withStartCounts(attrs, state.startRedactions));
       }
       if (recordsOn) {
         const duration = performance.now() - state.startedAtMillis;

@@ -81,6 +81,8 @@ export const ATTR_LANGCHAIN_CACHE_HIT = "langchain.cache_hit";
 export const ATTR_LANGCHAIN_LANGGRAPH_NODE = "langchain.langgraph.node";
 export const ATTR_LANGCHAIN_LANGGRAPH_STEP = "langchain.langgraph.step";
 export const ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS = "langchain.langgraph.checkpoint_ns";
+/** `langchain.redactions.<kind>`: how many values a detector or rule replaced in this span or record. */
+export const ATTR_LANGCHAIN_REDACTIONS_PREFIX = "langchain.redactions.";
 /** Suffixes for a payload attribute `X`: `X.size_bytes`, `X.sha256`, `X.truncated`. */
 export const PAYLOAD_SIZE_SUFFIX = ".size_bytes";
 export const PAYLOAD_SHA256_SUFFIX = ".sha256";

@@ -583,11 +583,20 @@ function fitText(text: string, maxBytes: number): SerializedPayload {
  * The canonical text is `JSON.stringify(toJsonSafe(value))`, except that a string value is
  * used as is (not quoted), since prompts are usually strings. When it is longer than
  * `maxBytes` it is cut as {@link truncateText} does. `maxBytes` below 1 (or NaN) counts as 1.
+ * `transform` (redaction) rewrites the JSON-safe value before it is written and cut.
  * Never throws: should anything fail anyway, the text is "[Unserializable]".
  */
-export function serializePayload(value: unknown, maxBytes: number): SerializedPayload {
+export function serializePayload(
+  value: unknown,
+  maxBytes: number,
+  transform?: (safe: JsonSafe) => JsonSafe,
+): SerializedPayload {
   try {
-    const text = typeof value === "string" ? wellFormed(value) : JSON.stringify(toJsonSafe(value));
+    const isText = typeof value === "string";
+    let safe: JsonSafe = isText ? wellFormed(value) : toJsonSafe(value);
+    // The transform (redaction) sees the whole value before any cut, so the digest is of what was kept.
+    if (transform !== undefined) safe = transform(safe);
+    const text = isText && typeof safe === "string" ? safe : JSON.stringify(safe);
     return fitText(text, byteBudget(maxBytes));
   } catch {
     // E.g. a tree whose JSON text exceeds the engine's maximum string length.

@@ -1,12 +1,16 @@
 import type { LoggerProvider, Span, TracerProvider } from "@opentelemetry/api";
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
 
+import type { RedactionOptions } from "./redaction/types.js";
+
 /**
- * What payload content (messages, prompts, inputs, outputs, tool arguments and results, documents) leaves the process.
- * - `full`: the serialized payload, within `maxPayloadBytes`.
+ * What payload content (messages, prompts, inputs, outputs, tool arguments and results, documents, metadata,
+ * error messages) leaves the process.
+ * - `redacted`: the serialized payload with secrets and personal data replaced in-process (see {@link RedactionOptions}).
+ * - `full`: the serialized payload as is, within `maxPayloadBytes`.
  * - `none`: no content; only each payload's size in bytes and SHA-256, so records can still be matched.
  */
-export type ContentPolicy = "full" | "none";
+export type ContentPolicy = "redacted" | "full" | "none";
 
 /** The LangChain run kinds this package maps to spans. */
 export type RunType =
@@ -41,10 +45,22 @@ export type SpanEndHook = (span: Span, run: RunInfo, result: { output?: unknown;
 /** Options shared by {@link OpenTelemetryCallbackHandler} and {@link LangChainInstrumentation}. */
 export interface LangChainTracingOptions {
   /**
-   * What payload content is put on spans. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
-   * @default "none"
+   * What payload content is put on spans and audit records. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
+   * @default "redacted"
    */
   contentPolicy?: ContentPolicy;
+  /**
+   * Detectors, user rules and replacement of the `redacted` policy. Env for the replacement:
+   * `LANGCHAIN_OTEL_REDACTION_REPLACEMENT` (`marker` or `hmac`); the HMAC key: `LANGCHAIN_OTEL_REDACTION_KEY`.
+   * @default every built-in detector, no user rules, `[REDACTED:<kind>]` markers
+   */
+  redaction?: RedactionOptions;
+  /**
+   * `marker` or `hmac` (keyed pseudonyms that keep records joinable), when `redaction.replacement` is not given.
+   * Env: `LANGCHAIN_OTEL_REDACTION_REPLACEMENT`.
+   * @default "marker"
+   */
+  redactionReplacement?: "marker" | "hmac";
   /**
    * Byte budget of one payload attribute (UTF-8). Longer values are cut with a marker that
    * carries the original size and the SHA-256 of the full value. Env: `LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES`.

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { resolveTracingOptions } from "../src/options.js";
 
 describe("resolveTracingOptions", () => {
-  it("defaults: no content, 8 KiB payloads, 10 minute TTL", () => {
+  it("defaults: redacted content, 8 KiB payloads, 10 minute TTL, spans and records on", () => {
     const o = resolveTracingOptions({}, {});
-    expect([o.contentPolicy, o.maxPayloadBytes, o.runTtlMillis]).toEqual(["none", 8192, 600_000]);
+    expect([o.contentPolicy, o.maxPayloadBytes, o.runTtlMillis, o.emitSpans, o.emitAuditRecords]).toEqual(["redacted", 8192, 600_000, true, true]);
+    expect(o.redactor).toBeDefined();
+    expect(resolveTracingOptions({ contentPolicy: "full" }, {}).redactor).toBeUndefined();
   });
 
   it("env fills what options leave out; options win", () => {
@@ -14,11 +16,14 @@ describe("resolveTracingOptions", () => {
   });
 
   it.each([
-    [{ contentPolicy: "fulll" }, {}, 'option contentPolicy="fulll" is not one of: full, none'],
-    [{}, { LANGCHAIN_OTEL_CONTENT_POLICY: "all" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="all" is not one of: full, none'],
+    [{ contentPolicy: "fulll" }, {}, 'option contentPolicy="fulll" is not one of: redacted, full, none'],
+    [{}, { LANGCHAIN_OTEL_CONTENT_POLICY: "all" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="all" is not one of: redacted, full, none'],
     [{ maxPayloadBytes: 0 }, {}, "option maxPayloadBytes=0 is not a positive integer"],
     [{}, { LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "8k" }, 'LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES="8k" is not a positive integer'],
     [{}, { LANGCHAIN_OTEL_RUN_TTL_MILLIS: "-1" }, 'LANGCHAIN_OTEL_RUN_TTL_MILLIS="-1" is not a positive integer'],
+    [{}, { LANGCHAIN_OTEL_SPANS: "yes" }, 'LANGCHAIN_OTEL_SPANS="yes" is not one of: true, false'],
+    [{}, { LANGCHAIN_OTEL_REDACTION_REPLACEMENT: "hash" }, 'LANGCHAIN_OTEL_REDACTION_REPLACEMENT="hash" is not one of: marker, hmac'],
+    [{}, { LANGCHAIN_OTEL_REDACTION_REPLACEMENT: "hmac" }, 'option replacement="hmac" needs option hmacKey or LANGCHAIN_OTEL_REDACTION_KEY'],
   ])("rejects %j %j", (options, env, message) => {
     expect(() => resolveTracingOptions(options as never, env)).toThrow(message);
   });

@@ -18,6 +18,7 @@ export interface LangChainOtelOptions {
    * both as OTLP/JSON. Without it, each signal looks at its own variable and `OTEL_EXPORTER_OTLP_ENDPOINT`; a
    * signal with no endpoint is written to the audit directory instead (`traces.jsonl`, `logs.jsonl`).
    * Headers come from `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_TRACES_HEADERS` / `OTEL_EXPORTER_OTLP_LOGS_HEADERS`.
+   * What the collector does not take (unreachable, failing, slow) is spooled to {@link spoolDir} and sent later.
    * Env: `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and
    * `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (full URLs).
    * @default unset: the embedded file exporters
@@ -33,6 +34,28 @@ export interface LangChainOtelOptions {
    */
   auditDir?: string;
   /**
+   * Directory where batches the collector could not take wait (one file per batch, the exact OTLP/JSON request
+   * body) until they are sent, also across restarts. Used only for signals sent over OTLP. Relative paths are
+   * resolved against the working directory; the directory is created if missing.
+   * Env: `LANGCHAIN_OTEL_SPOOL_DIR`.
+   * @default "./.langchain-otel/spool"
+   */
+  spoolDir?: string;
+  /**
+   * Most bytes the waiting batches may take on disk, both signals together. A batch that does not fit is dropped
+   * with a diag error, a line on stderr (at most once a minute) and a count in `stats().droppedItems`.
+   * Env: `LANGCHAIN_OTEL_SPOOL_MAX_BYTES`.
+   * @default 1073741824 (1 GiB)
+   */
+  spoolMaxBytes?: number;
+  /**
+   * `service.instance.id` of this process: it names the audit chains (`audit.seq` restarts from 1 per instance)
+   * and the spool files, so it must be unique per running process.
+   * Env: `service.instance.id` in `OTEL_RESOURCE_ATTRIBUTES`.
+   * @default a random UUID per process
+   */
+  serviceInstanceId?: string;
+  /**
    * More span processors, after the exporter's own (tests pass a `SimpleSpanProcessor` over an
    * `InMemorySpanExporter`). They are flushed and shut down with the SDK.
    * @default []
@@ -45,8 +68,9 @@ export interface LangChainOtelOptions {
    */
   serviceName?: string;
   /**
-   * What payload content is put on spans. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
-   * @default "none"
+   * What payload content is put on spans and audit records: `redacted` (secrets and personal data replaced
+   * in-process), `full` or `none` (sizes and hashes only). Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
+   * @default "redacted"
    */
   contentPolicy?: ContentPolicy;
   /**
@@ -104,6 +128,8 @@ export interface LangChainOtelHandle {
   readonly auditDir: string | undefined;
   /** The instrumentation attached to every LangChain run; undefined when disabled. */
   readonly instrumentation: LangChainInstrumentation | undefined;
+  /** `service.instance.id` of every span and audit record of this process; undefined when disabled. */
+  readonly instanceId: string | undefined;
   /**
    * Settles once the app's own `@langchain/core` copies are patched. Patching is synchronous on Node's
    * supported versions, so this is normally settled already; it never rejects.
@@ -116,6 +142,24 @@ export interface LangChainOtelHandle {
    * audit records and shuts the SDK down. Idempotent, bounded by `shutdownTimeoutMillis`, never rejects.
    */
   shutdown(): Promise<void>;
+  /** What the export path has done and lost so far (all zeros when disabled). */
+  stats(): LangChainOtelStats;
+}
+
+/** Counters of the export path since `start()`; spans and audit records together unless named. */
+export interface LangChainOtelStats {
+  /** Batches written to the spool because the collector did not take them (or because older ones were waiting). */
+  readonly spooledBatches: number;
+  /** Spooled batches the collector has since accepted. */
+  readonly replayedBatches: number;
+  /** Spooled batches the collector refused for good (HTTP 4xx other than 408 / 429), moved to `<spoolDir>/rejected/`. */
+  readonly rejectedBatches: number;
+  /** Spans and audit records dropped because the spool was full or could not be written. */
+  readonly droppedItems: number;
+  /** Spans the batch span processor dropped because its queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`). */
+  readonly queueDroppedSpans: number;
+  /** Audit records the batch log record processor dropped because its queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`). */
+  readonly queueDroppedLogRecords: number;
 }
 
 /** Options of {@link OtlpJsonFileSpanExporter}. */

@@ -19,20 +19,23 @@ describe("resolveConfig defaults", () => {
     expect(resolveConfig({}, {}, context)).toEqual<ResolvedConfig>({
       disabled: false,
       exporter: "file",
-      otlpTracesUrl: undefined,
+      otlpTraces: undefined,
       logsExporter: "file",
-      otlpLogsUrl: undefined,
+      otlpLogs: undefined,
       auditDir: path.resolve(CWD, "audit"),
+      spoolDir: undefined,
+      spoolMaxBytes: 2 ** 30,
+      serviceInstanceId: undefined,
       serviceName: undefined,
       defaultServiceName: "langchain-app",
-      contentPolicy: "none",
+      contentPolicy: "redacted",
       maxPayloadBytes: 8192,
       runTtlMillis: 600_000,
       emitSpans: true,
       emitAuditRecords: true,
       shutdownTimeoutMillis: 5000,
-      batch: {},
-      logBatch: {},
+      batch: { maxQueueSize: 65_536 },
+      logBatch: { maxQueueSize: 65_536 },
       metricsFromEnv: false,
       warnings: [],
     });
@@ -52,13 +55,21 @@ describe("resolveConfig from the environment", () => {
     ["LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS", { LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "250" }, { shutdownTimeoutMillis: 250 }],
     ["LANGCHAIN_OTEL_AUDIT_DIR, relative", { LANGCHAIN_OTEL_AUDIT_DIR: "var/trail" }, { auditDir: "/srv/app/var/trail" }],
     ["LANGCHAIN_OTEL_AUDIT_DIR, absolute", { LANGCHAIN_OTEL_AUDIT_DIR: "/data/trail" }, { auditDir: "/data/trail" }],
-    ["an empty variable counts as unset", { LANGCHAIN_OTEL_CONTENT_POLICY: "", LANGCHAIN_OTEL_AUDIT_DIR: " " }, { contentPolicy: "none", auditDir: "/srv/app/audit" }],
+    ["an empty variable counts as unset", { LANGCHAIN_OTEL_CONTENT_POLICY: "", LANGCHAIN_OTEL_AUDIT_DIR: " " }, { contentPolicy: "redacted", auditDir: "/srv/app/audit" }],
     ["LANGCHAIN_OTEL_SPANS", { LANGCHAIN_OTEL_SPANS: "false" }, { emitSpans: false, emitAuditRecords: true }],
     ["LANGCHAIN_OTEL_AUDIT_RECORDS", { LANGCHAIN_OTEL_AUDIT_RECORDS: " FALSE " }, { emitAuditRecords: false, logsExporter: "none", emitSpans: true }],
     [
       "OTEL_EXPORTER_OTLP_ENDPOINT: both signals over OTLP",
       { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" },
-      { exporter: "otlp", otlpTracesUrl: undefined, logsExporter: "otlp", otlpLogsUrl: undefined, auditDir: undefined, metricsFromEnv: true },
+      {
+        exporter: "otlp",
+        otlpTraces: { url: "http://127.0.0.1:4318/v1/traces", headers: {}, timeoutMillis: 10_000 },
+        logsExporter: "otlp",
+        otlpLogs: { url: "http://127.0.0.1:4318/v1/logs", headers: {}, timeoutMillis: 10_000 },
+        auditDir: undefined,
+        spoolDir: "/srv/app/.langchain-otel/spool",
+        metricsFromEnv: true,
+      },
     ],
     [
       "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: audit records still go to the audit directory",
@@ -68,7 +79,15 @@ describe("resolveConfig from the environment", () => {
     [
       "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: spans still go to the audit directory",
       { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "https://collector.example/v1/logs" },
-      { exporter: "file", logsExporter: "otlp", otlpLogsUrl: undefined, auditDir: "/srv/app/audit", metricsFromEnv: false },
+      {
+        exporter: "file",
+        otlpTraces: undefined,
+        logsExporter: "otlp",
+        otlpLogs: { url: "https://collector.example/v1/logs", headers: {}, timeoutMillis: 10_000 },
+        auditDir: "/srv/app/audit",
+        spoolDir: "/srv/app/.langchain-otel/spool",
+        metricsFromEnv: false,
+      },
     ],
     [
       "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: no audit directory",
@@ -83,12 +102,12 @@ describe("resolveConfig from the environment", () => {
     [
       "OTEL_BSP_*",
       { OTEL_BSP_SCHEDULE_DELAY: "100", OTEL_BSP_EXPORT_TIMEOUT: "2000", OTEL_BSP_MAX_QUEUE_SIZE: "64", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "8" },
-      { batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 }, logBatch: {} },
+      { batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 }, logBatch: { maxQueueSize: 65_536 } },
     ],
     [
       "OTEL_BLRP_*",
       { OTEL_BLRP_SCHEDULE_DELAY: "50", OTEL_BLRP_EXPORT_TIMEOUT: "1000", OTEL_BLRP_MAX_QUEUE_SIZE: "32", OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: "4" },
-      { batch: {}, logBatch: { scheduledDelayMillis: 50, exportTimeoutMillis: 1000, maxQueueSize: 32, maxExportBatchSize: 4 } },
+      { batch: { maxQueueSize: 65_536 }, logBatch: { scheduledDelayMillis: 50, exportTimeoutMillis: 1000, maxQueueSize: 32, maxExportBatchSize: 4 } },
     ],
     ["OTEL_METRICS_EXPORTER with the file exporter", { OTEL_METRICS_EXPORTER: "console" }, { metricsFromEnv: true }],
     ["OTEL_LOGS_EXPORTER is not read: the audit stream is the log pipeline", { OTEL_LOGS_EXPORTER: "none" }, { logsExporter: "file" }],
@@ -110,14 +129,14 @@ describe("resolveConfig from the environment", () => {
 
   it("warns about, and ignores, a bad OTEL_BSP_* value (OpenTelemetry's rule for its variables)", () => {
     const config = enabled({}, { OTEL_BSP_SCHEDULE_DELAY: "soon" });
-    expect(config.batch).toEqual({});
-    expect(config.warnings).toEqual(['OTEL_BSP_SCHEDULE_DELAY="soon" is not a non-negative number; using the SDK default']);
+    expect(config.batch).toEqual({ maxQueueSize: 65_536 });
+    expect(config.warnings).toEqual(['OTEL_BSP_SCHEDULE_DELAY="soon" is not a non-negative number; using the default']);
   });
 
   it("warns about, and ignores, a bad OTEL_BLRP_* value", () => {
     const config = enabled({}, { OTEL_BLRP_MAX_QUEUE_SIZE: "-1" });
-    expect(config.logBatch).toEqual({});
-    expect(config.warnings).toEqual(['OTEL_BLRP_MAX_QUEUE_SIZE="-1" is not a non-negative number; using the SDK default']);
+    expect(config.logBatch).toEqual({ maxQueueSize: 65_536 });
+    expect(config.warnings).toEqual(['OTEL_BLRP_MAX_QUEUE_SIZE="-1" is not a non-negative number; using the default']);
   });
 
   it.each<[string, Record<string, string>, string[]]>([
@@ -185,9 +204,9 @@ describe("resolveConfig options", () => {
   it("otlpEndpoint is a base URL: spans go to <endpoint>/v1/traces, audit records to <endpoint>/v1/logs", () => {
     expect(enabled({ otlpEndpoint: "http://collector:4318/" })).toMatchObject({
       exporter: "otlp",
-      otlpTracesUrl: "http://collector:4318/v1/traces",
+      otlpTraces: { url: "http://collector:4318/v1/traces" },
       logsExporter: "otlp",
-      otlpLogsUrl: "http://collector:4318/v1/logs",
+      otlpLogs: { url: "http://collector:4318/v1/logs" },
       auditDir: undefined,
     });
   });
@@ -195,8 +214,8 @@ describe("resolveConfig options", () => {
   it("otlpEndpoint wins over the per-signal variables", () => {
     const env = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://b:4318/v1/logs" };
     expect(enabled({ otlpEndpoint: "https://collector" }, env)).toMatchObject({
-      otlpTracesUrl: "https://collector/v1/traces",
-      otlpLogsUrl: "https://collector/v1/logs",
+      otlpTraces: { url: "https://collector/v1/traces" },
+      otlpLogs: { url: "https://collector/v1/logs" },
     });
   });
 
@@ -204,8 +223,9 @@ describe("resolveConfig options", () => {
     expect(enabled({ emitAuditRecords: false }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces" })).toMatchObject({
       emitAuditRecords: false,
       logsExporter: "none",
-      otlpLogsUrl: undefined,
+      otlpLogs: undefined,
       auditDir: undefined,
+      spoolDir: "/srv/app/.langchain-otel/spool",
     });
   });
 
@@ -216,8 +236,8 @@ describe("resolveConfig options", () => {
 
 describe("resolveConfig rejects bad values with the setting, the value and what is accepted", () => {
   it.each<[Record<string, string>, string]>([
-    [{ LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: full, none'],
-    [{ LANGCHAIN_OTEL_CONTENT_POLICY: "redacted" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="redacted" is not one of: full, none'],
+    [{ LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: redacted, full, none'],
+    [{ LANGCHAIN_OTEL_CONTENT_POLICY: "redact" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="redact" is not one of: redacted, full, none'],
     [{ LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "8kb" }, 'LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES="8kb" is not a positive integer'],
     [{ LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "0" }, 'LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES="0" is not a positive integer'],
     [{ LANGCHAIN_OTEL_RUN_TTL_MILLIS: "1.5" }, 'LANGCHAIN_OTEL_RUN_TTL_MILLIS="1.5" is not a positive integer'],
@@ -235,7 +255,7 @@ describe("resolveConfig rejects bad values with the setting, the value and what 
   });
 
   it.each<[LangChainOtelOptions, string]>([
-    [{ contentPolicy: "fulll" as never }, 'option contentPolicy="fulll" is not one of: full, none'],
+    [{ contentPolicy: "fulll" as never }, 'option contentPolicy="fulll" is not one of: redacted, full, none'],
     [{ maxPayloadBytes: 0 }, "option maxPayloadBytes=0 is not a positive integer"],
     [{ runTtlMillis: Number.NaN }, "option runTtlMillis=NaN is not a positive integer"],
     [{ shutdownTimeoutMillis: 2.5 }, "option shutdownTimeoutMillis=2.5 is not a positive integer"],

@@ -89,7 +89,7 @@ describe("the register entry", () => {
       code: 1,
       signal: null,
       stdout: "",
-      stderr: '[langchain-otel] LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: full, none\n',
+      stderr: '[langchain-otel] LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: redacted, full, none\n',
     });
   });
 
@@ -160,8 +160,8 @@ describe("a new user's mixed app (chain, tool, stream, failing tool, LangGraph)"
     }
     const inside = spans.find((s) => s.name === "inside lookup")!;
     expect(spans.find((s) => s.spanId === inside.parentSpanId)!.name).toBe("execute_tool lookup");
-    // The default content policy (none) keeps the error message (content) out; the type stays.
-    expect(spans.find((s) => s.name === "execute_tool broken")!.status).toEqual({ code: SpanStatusCode.ERROR, message: "Error" });
+    // The default content policy (redacted) keeps the error message; it holds nothing to redact.
+    expect(spans.find((s) => s.name === "execute_tool broken")!.status).toEqual({ code: SpanStatusCode.ERROR, message: "backend down" });
   });
 });
 

@@ -225,7 +225,7 @@ describe("disabled", () => {
 describe("configuration errors", () => {
   it("throws at startup, naming the variable, and leaves nothing behind", () => {
     vi.stubEnv("LANGCHAIN_OTEL_CONTENT_POLICY", "fulll");
-    expect(() => start({ auditDir })).toThrow(new ConfigurationError('LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: full, none'));
+    expect(() => start({ auditDir })).toThrow(new ConfigurationError('LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: redacted, full, none'));
     expect(getHandle()).toBeUndefined();
     expect(listenerCounts()).toEqual(baseline);
   });
