@@ -1,0 +1,161 @@
+import {
+  OtlpJsonShapeError,
+  instanceIdFromOtlpJson,
+  type AuditSignal,
+  type OtlpJsonLogRecord,
+  type OtlpJsonResource,
+  type OtlpJsonSpan,
+} from "@langchain-otel/node/integrity";
+import { forEachLine } from "./lines.js";
+import type { TrailFile } from "./paths.js";
+import type { Progress } from "./progress.js";
+
+/** Where a record is: file (as listed) and 1-based line. */
+export interface Location {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** `file:line`, the way every report names a place. */
+export function formatLocation(location: Location): string {
+  return `${location.file}:${location.line}`;
+}
+
+interface ItemBase {
+  readonly signal: AuditSignal;
+  /** The resource's `service.instance.id` ("" when it has none). */
+  readonly instance: string;
+  readonly resource: OtlpJsonResource | undefined;
+  readonly location: Location;
+}
+
+/** A span read from a traces line. */
+export interface SpanItem extends ItemBase {
+  readonly signal: "traces";
+  readonly span: OtlpJsonSpan;
+}
+
+/** A log record read from a logs line. */
+export interface LogItem extends ItemBase {
+  readonly signal: "logs";
+  readonly record: OtlpJsonLogRecord;
+}
+
+export type TrailItem = SpanItem | LogItem;
+
+/** A line, or a record in it, that is not what an OTLP/JSON file holds. */
+export interface Malformed {
+  readonly location: Location;
+  readonly reason: string;
+}
+
+/** What a command does with what the reader finds. */
+export interface TrailVisitor {
+  /** Called for every span and log record, in file order. May throw `OtlpJsonShapeError` to report it malformed. */
+  item(item: TrailItem): void;
+  malformed(problem: Malformed): void;
+}
+
+export interface ReadOptions {
+  /** Told the bytes read. */
+  readonly progress?: Progress | undefined;
+  /** Awaited between chunks of a file (a command writing as it reads drains its output here). */
+  readonly afterChunk?: () => Promise<void>;
+}
+
+/** What was read. */
+export interface TrailTotals {
+  files: number;
+  lines: number;
+  bytes: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function array(value: unknown, field: string): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new OtlpJsonShapeError(`${field} is not an array`);
+  return value;
+}
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (!isObject(value)) throw new OtlpJsonShapeError(`${field} is not an object`);
+  return value;
+}
+
+/**
+ * Streams the files line by line and hands every span and log record to the visitor, with its instance and
+ * location; a line that is not JSON or not an export request is reported malformed and the reading carries on.
+ * Each line is dropped once visited, so memory does not grow with the files.
+ */
+export async function readTrail(files: readonly TrailFile[], visitor: TrailVisitor, options: ReadOptions = {}): Promise<TrailTotals> {
+  const { progress, afterChunk } = options;
+  const totals: TrailTotals = { files: files.length, lines: 0, bytes: 0 };
+  for (const file of files) {
+    const onLine = (text: string, line: number): void => {
+      totals.lines++;
+      if (/^\s*$/.test(text)) return;
+      const location: Location = { file: file.path, line };
+      let request: unknown;
+      try {
+        request = JSON.parse(text);
+      } catch {
+        visitor.malformed({ location, reason: "not JSON" });
+        return;
+      }
+      try {
+        visitLine(request, location, visitor);
+      } catch (err) {
+        if (!(err instanceof OtlpJsonShapeError)) throw err;
+        visitor.malformed({ location, reason: err.message });
+      }
+    };
+    const onBytes = (bytes: number): void => {
+      totals.bytes += bytes;
+      progress?.add(bytes);
+    };
+    await forEachLine(file.path, onLine, afterChunk === undefined ? { onBytes } : { onBytes, afterChunk });
+  }
+  progress?.done();
+  return totals;
+}
+
+function visitLine(request: unknown, location: Location, visitor: TrailVisitor): void {
+  if (!isObject(request) || (request["resourceSpans"] === undefined && request["resourceLogs"] === undefined)) {
+    throw new OtlpJsonShapeError("not an OTLP/JSON traces or logs export request");
+  }
+  array(request["resourceSpans"], "resourceSpans").forEach((rs, r) => {
+    const resourceSpans = object(rs, `resourceSpans[${r}]`);
+    const resource = resourceSpans["resource"] as OtlpJsonResource | undefined;
+    const instance = instanceIdFromOtlpJson(resource);
+    array(resourceSpans["scopeSpans"], `resourceSpans[${r}].scopeSpans`).forEach((ss, s) => {
+      const field = `resourceSpans[${r}].scopeSpans[${s}].spans`;
+      array(object(ss, `resourceSpans[${r}].scopeSpans[${s}]`)["spans"], field).forEach((span, i) => {
+        visitItem(visitor, location, `${field}[${i}]`, () => ({ signal: "traces", instance, resource, span: object(span, `${field}[${i}]`), location }));
+      });
+    });
+  });
+  array(request["resourceLogs"], "resourceLogs").forEach((rl, r) => {
+    const resourceLogs = object(rl, `resourceLogs[${r}]`);
+    const resource = resourceLogs["resource"] as OtlpJsonResource | undefined;
+    const instance = instanceIdFromOtlpJson(resource);
+    array(resourceLogs["scopeLogs"], `resourceLogs[${r}].scopeLogs`).forEach((sl, s) => {
+      const field = `resourceLogs[${r}].scopeLogs[${s}].logRecords`;
+      array(object(sl, `resourceLogs[${r}].scopeLogs[${s}]`)["logRecords"], field).forEach((record, i) => {
+        visitItem(visitor, location, `${field}[${i}]`, () => ({ signal: "logs", instance, resource, record: object(record, `${field}[${i}]`), location }));
+      });
+    });
+  });
+}
+
+/** A bad record is reported on its own (naming it), and the rest of its line is still read. */
+function visitItem(visitor: TrailVisitor, location: Location, field: string, make: () => TrailItem): void {
+  try {
+    visitor.item(make());
+  } catch (err) {
+    if (!(err instanceof OtlpJsonShapeError)) throw err;
+    visitor.malformed({ location, reason: err.message.startsWith(field) ? err.message : `${field}: ${err.message}` });
+  }
+}

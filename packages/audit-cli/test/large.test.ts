@@ -1,0 +1,48 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writeBigTrail } from "./big-trail.js";
+import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
+
+beforeAll(assertBuilt);
+afterEach(removeTempDirs);
+
+// Prints the child's peak resident set size (kB) on stderr as it exits.
+const REPORT_MAX_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss_kb "+process.resourceUsage().maxRSS+"\\n"))';
+/** Measured here: 110-155 MB, about the same for 20 MB and 200 MB; Node alone (`--help`) takes ~50 MB. */
+const MAX_RSS_MB = 192;
+
+function maxRssMbOf(stderr: string): number {
+  return Number(/maxrss_kb (\d+)/.exec(stderr)![1]) / 1024;
+}
+
+describe("verify on a 200 MB trail", () => {
+  it("streams it in bounded memory: V8 old space capped at 32 MB, peak RSS under 192 MB and as for 20 MB", async () => {
+    const nodeArgs = ["--max-old-space-size=32", "--import", REPORT_MAX_RSS];
+    const smallDir = tempDir();
+    await writeBigTrail(smallDir, 20e6, "small-1");
+    const small = await runCli(["verify", "."], smallDir, { nodeArgs, timeoutMillis: 60_000 });
+    expect(small.code).toBe(0);
+
+    const dir = tempDir();
+    const { bytes, runs } = await writeBigTrail(dir, 200e6, "big-1");
+    expect(bytes).toBeGreaterThan(200e6);
+
+    const started = Date.now();
+    const result = await runCli(["verify", "--progress", "."], dir, { nodeArgs, timeoutMillis: 120_000 });
+    const seconds = (Date.now() - started) / 1000;
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      "instance big-1",
+      `  traces: ${2 * runs} records (seq 1..${2 * runs}), 0 duplicates: ok`,
+      `  logs: ${4 * runs} records (seq 1..${4 * runs}), 0 duplicates: ok`,
+      `OK: ${6 * runs} records verified in 2 chains`,
+      "",
+    ]);
+    expect(result.code).toBe(0);
+    const maxRssMb = maxRssMbOf(result.stderr);
+    expect(maxRssMb).toBeLessThan(MAX_RSS_MB);
+    // Ten times the data, not more memory than noise: what is held does not grow with the trail.
+    expect(maxRssMb - maxRssMbOf(small.stderr)).toBeLessThan(64);
+    // Progress went to stderr (not a terminal here, so one line per report), ending at 100%.
+    expect(result.stderr).toMatch(new RegExp(`read ${(bytes / 1e6).toFixed(1)} MB / ${(bytes / 1e6).toFixed(1)} MB \\(100%\\)\\n`));
+    console.log(`verify: ${(bytes / 1e6).toFixed(0)} MB, ${6 * runs} records in ${seconds.toFixed(1)} s (${(bytes / 1e6 / seconds).toFixed(0)} MB/s), peak RSS ${maxRssMb.toFixed(0)} MB (${maxRssMbOf(small.stderr).toFixed(0)} MB for 20 MB)`);
+  }, 180_000);
+});

@@ -1,0 +1,161 @@
+import { ROOT_CONTEXT, SeverityNumber, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from "@opentelemetry/api";
+import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "@langchain-otel/node";
+import { IntegrityLogRecordProcessor, IntegritySpanProcessor } from "@langchain-otel/node/integrity";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
+import { BatchSpanProcessor, TracerProvider, type IdGenerator } from "@opentelemetry/sdk-trace";
+import path from "node:path";
+
+/** 2026-11-24T10:00:00.000Z: every time in a generated trail is an offset in milliseconds from it. */
+export const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
+
+/** A LangChain run as the instrumentation would report it: a span, a start record and an end or error record. */
+export interface RunSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly type: "chain" | "llm" | "tool";
+  /** Milliseconds after {@link T0}. */
+  readonly start: number;
+  readonly end: number;
+  readonly session?: string;
+  readonly user?: string;
+  readonly tenant?: string;
+  readonly model?: string;
+  readonly tokens?: readonly [input: number, output: number];
+  /** An error class name: the run fails. */
+  readonly error?: string;
+  readonly inputs?: string;
+  readonly outputs?: string;
+  /** The process dies during this run: no end record, and its span is never exported. */
+  readonly open?: boolean;
+  readonly children?: readonly RunSpec[];
+}
+
+const spanIdOf = (runId: string) => runId.replaceAll("-", "").slice(16);
+const traceIdOf = (runId: string) => runId.replaceAll("-", "");
+
+/** Hands the tracer the IDs of the run being started, as the distro's RunIdGenerator does. */
+class NextIds implements IdGenerator {
+  traceId = "";
+  spanId = "";
+  generateTraceId = (): string => this.traceId;
+  generateSpanId = (): string => this.spanId;
+}
+
+/**
+ * An audit trail written the way the distro writes one: real TracerProvider and LoggerProvider, the integrity
+ * processors around batch processors, and the OTLP/JSON file exporters. Deterministic: IDs come from the run
+ * specs, times are fixed, and each {@link flush} writes one line per signal with what was queued since.
+ */
+export class TrailWriter {
+  readonly tracesFile: string;
+  readonly logsFile: string;
+  private readonly _ids = new NextIds();
+  private readonly _tracerProvider: TracerProvider;
+  private readonly _loggerProvider: LoggerProvider;
+
+  constructor(dir: string, instance: string, files: { traces?: string; logs?: string } = {}) {
+    this.tracesFile = path.join(dir, files.traces ?? "traces.jsonl");
+    this.logsFile = path.join(dir, files.logs ?? "logs.jsonl");
+    const resource = resourceFromAttributes({ "service.name": "support-bot", "service.instance.id": instance });
+    // Batches leave only on flush(): one line per flush.
+    const batch = { maxQueueSize: 100_000, maxExportBatchSize: 100_000, scheduledDelayMillis: 3_600_000 };
+    this._tracerProvider = new TracerProvider({
+      resource,
+      idGenerator: this._ids,
+      spanProcessors: [new IntegritySpanProcessor(new BatchSpanProcessor({ exporter: new OtlpJsonFileSpanExporter({ path: this.tracesFile }), ...batch }))],
+    });
+    this._loggerProvider = new LoggerProvider({
+      resource,
+      processors: [new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OtlpJsonFileLogRecordExporter({ path: this.logsFile }), ...batch }))],
+    });
+  }
+
+  /** Records a run tree: spans and audit records in the order the instrumentation emits them. */
+  run(spec: RunSpec): this {
+    this._run(spec, undefined, undefined);
+    return this;
+  }
+
+  /** Writes what is queued: one traces line and one logs line (when there is something to write). */
+  async flush(): Promise<void> {
+    await this._tracerProvider.forceFlush();
+    await this._loggerProvider.forceFlush();
+  }
+
+  async close(): Promise<void> {
+    await this._tracerProvider.shutdown();
+    await this._loggerProvider.shutdown();
+  }
+
+  private _run(spec: RunSpec, parent: Context | undefined, parentRunId: string | undefined, inherited: Partial<RunSpec> = {}): void {
+    const session = spec.session ?? inherited.session;
+    const user = spec.user ?? inherited.user;
+    const tenant = spec.tenant ?? inherited.tenant;
+    const identity: Attributes = {
+      "langchain.run_id": spec.id,
+      ...(parentRunId === undefined ? {} : { "langchain.parent_run_id": parentRunId }),
+      "langchain.run_type": spec.type,
+      "langchain.run_name": spec.name,
+      ...(session === undefined ? {} : { "session.id": session }),
+      ...(user === undefined ? {} : { "user.id": user }),
+      ...(tenant === undefined ? {} : { "tenant.id": tenant }),
+      ...(spec.model === undefined ? {} : { "gen_ai.request.model": spec.model }),
+    };
+    const name = spec.type === "llm" ? `chat ${spec.model}` : spec.type === "tool" ? `execute_tool ${spec.name}` : spec.name;
+    this._ids.traceId = traceIdOf(spec.id);
+    this._ids.spanId = spanIdOf(spec.id);
+    const tracer = this._tracerProvider.getTracer("@langchain-otel/instrumentation", "0.1.0");
+    const span = tracer.startSpan(
+      name,
+      {
+        kind: spec.type === "llm" ? SpanKind.CLIENT : SpanKind.INTERNAL,
+        startTime: T0 + spec.start,
+        attributes: { ...identity, ...(spec.inputs === undefined ? {} : { "langchain.inputs": spec.inputs }) },
+      },
+      parent ?? ROOT_CONTEXT,
+    );
+    const context = trace.setSpan(parent ?? ROOT_CONTEXT, span);
+    const logger = this._loggerProvider.getLogger("@langchain-otel/instrumentation", "0.1.0");
+    logger.emit({
+      eventName: "langchain.run.start",
+      severityNumber: SeverityNumber.INFO,
+      severityText: "INFO",
+      timestamp: T0 + spec.start,
+      observedTimestamp: T0 + spec.start,
+      context,
+      attributes: { "event.name": "langchain.run.start", ...identity },
+    });
+    for (const child of spec.children ?? []) this._run(child, context, spec.id, { session, user, tenant });
+    if (spec.open === true) return;
+
+    const ended: Attributes = {};
+    if (spec.tokens !== undefined) {
+      ended["gen_ai.usage.input_tokens"] = spec.tokens[0];
+      ended["gen_ai.usage.output_tokens"] = spec.tokens[1];
+    }
+    if (spec.error !== undefined) ended["error.type"] = spec.error;
+    const failed = spec.error !== undefined;
+    logger.emit({
+      eventName: failed ? "langchain.run.error" : "langchain.run.end",
+      severityNumber: failed ? SeverityNumber.ERROR : SeverityNumber.INFO,
+      severityText: failed ? "ERROR" : "INFO",
+      timestamp: T0 + spec.end,
+      observedTimestamp: T0 + spec.end,
+      context,
+      attributes: {
+        "event.name": failed ? "langchain.run.error" : "langchain.run.end",
+        ...identity,
+        ...ended,
+        "langchain.status": failed ? "error" : "ok",
+        "langchain.duration_ms": spec.end - spec.start,
+      },
+    });
+    span.setAttributes({ ...ended, ...(spec.outputs === undefined ? {} : { "langchain.outputs": spec.outputs }) });
+    if (failed) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${spec.error}: failed` });
+      span.addEvent("exception", { "exception.type": spec.error }, T0 + spec.end);
+    }
+    span.end(T0 + spec.end);
+  }
+}

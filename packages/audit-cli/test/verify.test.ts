@@ -1,0 +1,317 @@
+import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
+import { editLine, lines, writeLines } from "./files.js";
+import { AGENT_RUN, INSTANCE, LATE_RUN, SHORT_RUN, writeStandardTrail, writeTrail } from "./scenario.js";
+
+beforeAll(assertBuilt);
+afterEach(removeTempDirs);
+
+function bytesOf(dir: string, ...files: string[]): number {
+  return files.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+}
+
+describe("verify", () => {
+  it("passes a clean trail", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout).toBe(
+      [
+        `read 2 files, 4 lines, ${bytesOf(dir, "traces.jsonl", "logs.jsonl")} bytes`,
+        `instance ${INSTANCE}`,
+        "  traces: 5 records (seq 1..5), 0 duplicates: ok",
+        "  logs: 10 records (seq 1..10), 0 duplicates: ok",
+        "OK: 15 records verified in 2 chains",
+        "",
+      ].join("\n"),
+    );
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+  });
+
+  it("names the file and line of a record changed by one character", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    // The tool run's span (seq 2 of the traces chain) has its run name in line 1.
+    editLine(path.join(dir, "traces.jsonl"), 1, (line) => line.replace('"stringValue":"lookup_policy"', '"stringValue":"lookup_polich"'));
+    const result = await runCli(["verify", "traces.jsonl", "logs.jsonl"], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  traces: 5 records (seq 1..5), 0 duplicates: FAILED",
+      "    hash mismatch: traces.jsonl:1 (seq 2): audit.hash does not verify",
+      "  logs: 10 records (seq 1..10), 0 duplicates: ok",
+      "FAILED: 1 hash mismatch",
+      "",
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it("catches a record whose audit.hash was recomputed after the change: its successor no longer links", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const file = path.join(dir, "logs.jsonl");
+    const clean = await runCli(["verify", "--json", "logs.jsonl"], dir);
+    expect(clean.code).toBe(0);
+    // Swap seq 3 for a forged record with a consistent hash of its own; seq 4 still names the original's hash.
+    const { canonicalJson, canonicalLogRecordFromOtlpJson, chainHash } = await import("@langchain-otel/node/integrity");
+    const request = JSON.parse(lines(file)[0]!);
+    const records = request.resourceLogs[0].scopeLogs[0].logRecords;
+    const hashOf = (r: { attributes: Array<{ key: string; value: { stringValue?: string } }> }) => r.attributes.find((a) => a.key === "audit.hash")!.value;
+    const forged = records[2];
+    forged.attributes.find((a: { key: string }) => a.key === "gen_ai.usage.input_tokens").value = { intValue: "12" };
+    hashOf(forged).stringValue = chainHash(hashOf(records[1]).stringValue!, canonicalJson(canonicalLogRecordFromOtlpJson(forged)));
+    writeLines(file, [JSON.stringify(request), lines(file)[1]!]);
+    const result = await runCli(["verify", "logs.jsonl"], dir);
+    expect(result.stdout).toContain("    hash mismatch: logs.jsonl:1 (seq 4): audit.hash does not verify\n");
+    expect(result.code).toBe(1);
+  });
+
+  it("reports the seq range of a removed line as a gap", async () => {
+    const dir = tempDir();
+    await writeTrail(dir, [[AGENT_RUN], [SHORT_RUN], [LATE_RUN]]);
+    const logs = path.join(dir, "logs.jsonl");
+    const [first, , third] = lines(logs);
+    writeLines(logs, [first!, third!]);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  traces: 6 records (seq 1..6), 0 duplicates: ok",
+      "  logs: 10 records (seq 1..12), 0 duplicates: FAILED",
+      "    gap: seq 9..10 missing (2 records)",
+      "FAILED: 1 gap",
+      "",
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it("reports a missing beginning (the oldest file rotated away) as a gap from 1", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const traces = path.join(dir, "traces.jsonl");
+    writeLines(traces, lines(traces).slice(1));
+    const result = await runCli(["verify", "traces.jsonl"], dir);
+    expect(result.stdout.split("\n").slice(1, -1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  traces: 1 record (seq 5), 0 duplicates: FAILED",
+      "    gap: seq 1..4 missing (4 records)",
+      "FAILED: 1 gap",
+    ]);
+  });
+
+  it("dedupes a line delivered twice and still passes", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const logs = path.join(dir, "logs.jsonl");
+    writeLines(logs, [...lines(logs), lines(logs)[0]!]);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  traces: 5 records (seq 1..5), 0 duplicates: ok",
+      "  logs: 10 records (seq 1..10), 8 duplicates: ok",
+      "OK: 15 records verified in 2 chains",
+      "",
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it("says what it could not verify when a repeat arrives after its hash left the window", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const logs = path.join(dir, "logs.jsonl");
+    writeLines(logs, [...lines(logs), lines(logs)[0]!]);
+    const result = await runCli(["verify", "--window", "1", "logs.jsonl"], dir);
+    expect(result.stdout.split("\n").slice(1, -1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  logs: 10 records (seq 1..10), 0 duplicates: FAILED",
+      ...[1, 2, 3, 4, 5, 6, 7, 8].slice(0, 10).map((seq) => `    not verified: logs.jsonl:3 (seq ${seq}): a repeat of a record outside the verification window (--window)`),
+      "FAILED: 8 records not verified",
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it("flags a repeated record whose content differs from the first delivery", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const logs = path.join(dir, "logs.jsonl");
+    const all = lines(logs);
+    writeLines(logs, [...all, all[1]!.replace('"stringValue":"u-2"', '"stringValue":"u-3"')]);
+    const result = await runCli(["verify", "logs.jsonl"], dir);
+    expect(result.stdout.split("\n").slice(1, -1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  logs: 10 records (seq 1..10), 1 duplicate: FAILED",
+      "    hash mismatch: logs.jsonl:3 (seq 9): audit.hash does not verify",
+      "FAILED: 1 hash mismatch",
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it("verifies a chain across rotated backups, in name order or in any order given", async () => {
+    const source = tempDir();
+    await writeStandardTrail(source);
+    const dir = tempDir();
+    for (const signal of ["traces", "logs"]) {
+      const [older, newer] = lines(path.join(source, `${signal}.jsonl`));
+      writeLines(path.join(dir, `${signal}-2026-11-24T10-54-25.000-size.jsonl`), [older!]);
+      writeLines(path.join(dir, `${signal}.jsonl`), [newer!]);
+    }
+    const byName = await runCli(["verify", "."], dir);
+    expect(byName.stdout).toBe(
+      [
+        `read 4 files, 4 lines, ${bytesOf(source, "traces.jsonl", "logs.jsonl")} bytes`,
+        `instance ${INSTANCE}`,
+        "  traces: 5 records (seq 1..5), 0 duplicates: ok",
+        "  logs: 10 records (seq 1..10), 0 duplicates: ok",
+        "OK: 15 records verified in 2 chains",
+        "",
+      ].join("\n"),
+    );
+    expect(byName.code).toBe(0);
+    const reversed = await runCli(["verify", "traces.jsonl", "logs.jsonl", "logs-2026-11-24T10-54-25.000-size.jsonl", "traces-2026-11-24T10-54-25.000-size.jsonl"], dir);
+    expect(reversed.stdout.split("\n").slice(1)).toEqual(byName.stdout.split("\n").slice(1));
+    expect(reversed.code).toBe(0);
+  });
+
+  it("reports malformed lines and records and verifies the rest", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const traces = path.join(dir, "traces.jsonl");
+    const [first, second] = lines(traces);
+    const badRecord = JSON.stringify({
+      resourceSpans: [{ scopeSpans: [{ spans: [{ name: "x", kind: "INTERNAL", attributes: [{ key: "audit.seq", value: { intValue: "9" } }] }] }] }],
+    });
+    writeFileSync(traces, [first, "{not json", badRecord, second].join("\n") + "\n" + second!.slice(0, 40));
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  traces: 5 records (seq 1..5), 0 duplicates: ok",
+      "  logs: 10 records (seq 1..10), 0 duplicates: ok",
+      "malformed: 3 lines",
+      "  traces.jsonl:2: not JSON",
+      "  traces.jsonl:3: resourceSpans[0].scopeSpans[0].spans[0]: kind is not an integer",
+      "  traces.jsonl:5: not JSON",
+      "FAILED: 3 malformed lines",
+      "",
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it("reports a run start without an end: a crash mid-run", async () => {
+    const dir = tempDir();
+    const crashed = { ...SHORT_RUN, id: "019ab3c5-0000-7000-8000-00000000cccc", open: true };
+    await writeTrail(dir, [[AGENT_RUN], [crashed]]);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance ${INSTANCE}`,
+      "  traces: 4 records (seq 1..4), 0 duplicates: ok",
+      "  logs: 9 records (seq 1..9), 0 duplicates: ok",
+      "unmatched run starts: 1",
+      '  run 019ab3c5-0000-7000-8000-00000000cccc (llm "ChatOpenAI") started at logs.jsonl:2, no end or error record',
+      "FAILED: 1 unmatched run start",
+      "",
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it("keeps one chain per instance and signal, and counts records without audit fields", async () => {
+    const dir = tempDir();
+    await writeTrail(dir, [[AGENT_RUN]], "instance-a");
+    const other = tempDir();
+    await writeTrail(other, [[SHORT_RUN]], "instance-b");
+    const unstamped = lines(path.join(other, "traces.jsonl"))[0]!.replace(/,\{"key":"audit\.seq".*?\},\{"key":"audit\.hash","value":\{"stringValue":"[0-9a-f]{64}"\}\}/, "");
+    writeLines(path.join(dir, "b-traces.jsonl"), [lines(path.join(other, "traces.jsonl"))[0]!, unstamped]);
+    copyFileSync(path.join(other, "logs.jsonl"), path.join(dir, "b-logs.jsonl"));
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      "instance instance-a",
+      "  traces: 4 records (seq 1..4), 0 duplicates: ok",
+      "  logs: 8 records (seq 1..8), 0 duplicates: ok",
+      "instance instance-b",
+      "  traces: 1 record (seq 1), 0 duplicates, 1 without audit fields: ok",
+      "  logs: 2 records (seq 1..2), 0 duplicates: ok",
+      "OK: 15 records verified in 4 chains",
+      "",
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it("prints the report as JSON with --json", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    editLine(path.join(dir, "traces.jsonl"), 1, (line) => line.replace('"stringValue":"lookup_policy"', '"stringValue":"lookup_polich"'));
+    const result = await runCli(["verify", "--json", "."], dir);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toEqual({
+      ok: false,
+      files: 2,
+      lines: 4,
+      bytes: bytesOf(dir, "traces.jsonl", "logs.jsonl"),
+      chains: [
+        {
+          instance: INSTANCE,
+          signal: "traces",
+          records: 5,
+          duplicates: 0,
+          unstamped: 0,
+          firstSeq: 1,
+          lastSeq: 5,
+          gaps: [],
+          hashMismatches: 1,
+          mismatches: [{ file: "traces.jsonl", line: 1, seq: 2, reason: "audit.hash does not verify" }],
+          unverified: 0,
+          unverifiedRecords: [],
+        },
+        {
+          instance: INSTANCE,
+          signal: "logs",
+          records: 10,
+          duplicates: 0,
+          unstamped: 0,
+          firstSeq: 1,
+          lastSeq: 10,
+          gaps: [],
+          hashMismatches: 0,
+          mismatches: [],
+          unverified: 0,
+          unverifiedRecords: [],
+        },
+      ],
+      malformedLines: 0,
+      malformed: [],
+      unmatchedStarts: [],
+      endsWithoutStart: 0,
+      problems: { gaps: 0, hashMismatches: 1, unverified: 0, malformedLines: 0, unmatchedStarts: 0 },
+    });
+  });
+
+  it("exits 2 on usage errors", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    expect(await runCli(["verify"], dir)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "langchain-otel-audit verify: verify needs at least one file or directory\nRun 'langchain-otel-audit verify --help' for usage.\n",
+    });
+    expect(await runCli(["verify", "missing"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("no such file or directory: missing\n") });
+    expect(await runCli(["verify", "--bogus", "."], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
+    expect(await runCli(["verify", "--window", "0", "."], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--window must be a positive integer, got "0"') });
+    const empty = tempDir();
+    expect(await runCli(["verify", "."], empty)).toMatchObject({ code: 2, stderr: expect.stringContaining("no .jsonl files in .\n") });
+    expect(await runCli([], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("Usage: langchain-otel-audit <command>") });
+    expect(await runCli(["frobnicate"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+  });
+
+  it("prints help for the CLI and for every command", async () => {
+    const dir = tempDir();
+    const main = await runCli(["--help"], dir);
+    expect([main.code, main.stdout.split("\n")[0]]).toEqual([0, "Usage: langchain-otel-audit <command> [options] [file|dir]..."]);
+    for (const command of ["verify", "sessions", "show", "export"]) {
+      const help = await runCli([command, "--help"], dir);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: langchain-otel-audit ${command} `));
+    }
+    const version = await runCli(["--version"], dir);
+    expect(version.stdout).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version + "\n");
+  });
+});
