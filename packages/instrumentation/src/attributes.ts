@@ -41,8 +41,20 @@ function firstDefined(source: Dict | undefined, keys: readonly string[]): unknow
   return undefined;
 }
 
+/**
+ * A number as an attribute value. OTLP encoders send any integral JS number as a 64-bit `intValue`, and a collector
+ * rejects the whole batch when one is out of int64 range (1e300 is integral); such numbers go as strings.
+ */
+export function numberAttribute(value: number): number | string | undefined {
+  if (!Number.isFinite(value)) return undefined;
+  return Number.isInteger(value) && !Number.isSafeInteger(value) ? String(value) : value;
+}
+
 function setNumber(attrs: Attributes, key: string, value: unknown): void {
-  if (typeof value === "number" && Number.isFinite(value)) attrs[key] = value;
+  if (typeof value === "number") {
+    const safe = numberAttribute(value);
+    if (safe !== undefined) attrs[key] = safe;
+  }
 }
 
 function setString(attrs: Attributes, key: string, value: unknown): void {
@@ -63,7 +75,8 @@ export function metadataAttributes(metadata: Dict, maxBytes: number, redact?: (s
     if (typeof value === "string") attrs[attr] = redact === undefined ? value : String(redact(value));
     else if (typeof value === "boolean") attrs[attr] = value;
     else if (typeof value === "number") {
-      if (Number.isFinite(value)) attrs[attr] = value;
+      const safe = numberAttribute(value);
+      if (safe !== undefined) attrs[attr] = safe;
     } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
       attrs[attr] = redact === undefined ? (value as string[]) : (value as string[]).map((v) => String(redact(v)));
     } else attrs[attr] = serializePayload(value, maxBytes, redact).text;
