@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 /**
  * Run IDs are span IDs.
@@ -8,15 +8,15 @@ import { randomBytes } from "node:crypto";
  * full UUID makes the trace ID, so a run ID found anywhere opens its trace.
  */
 
-const HEX32 = /^[0-9a-f]{32}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const INVALID_SPAN_ID = "0000000000000000";
 const INVALID_TRACE_ID = "00000000000000000000000000000000";
 
 /** The run UUID as 32 lower-case hex digits, or undefined when it is not a UUID. */
 function runIdHex(runId: string): string | undefined {
-  if (typeof runId !== "string" || runId.length !== 36) return undefined;
-  const hex = runId.replaceAll("-", "").toLowerCase();
-  return HEX32.test(hex) ? hex : undefined;
+  if (typeof runId !== "string" || runId.length !== 36 || !UUID.test(runId)) return undefined;
+  const hex = runId.slice(0, 8) + runId.slice(9, 13) + runId.slice(14, 18) + runId.slice(19, 23) + runId.slice(24);
+  return hex.toLowerCase();
 }
 
 /** Span ID for a run: the low 64 bits (last 16 hex digits) of its UUID; undefined for non-UUID or all-zero IDs. */
@@ -109,14 +109,9 @@ export class RunIdGenerator {
  * LangChain gives its runs. Used when we must know a run's ID before LangChain starts it.
  */
 export function newRunId(nowMillis: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  let ms = Math.max(0, Math.floor(nowMillis));
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = ms % 256;
-    ms = Math.floor(ms / 256);
-  }
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // randomUUID draws from a cached entropy pool (no syscall per ID, unlike randomBytes); keep its random bits and
+  // variant, put the 48-bit millisecond timestamp in front and the version 7 nibble in place.
+  const random = randomUUID();
+  const ts = Math.max(0, Math.floor(nowMillis)).toString(16).padStart(12, "0").slice(-12);
+  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${random.slice(15)}`;
 }

@@ -42,3 +42,13 @@ describe("run-derived IDs", () => {
     });
   });
 });
+
+describe("newRunId", () => {
+  it("is a UUIDv7 with the given millisecond timestamp in its high 48 bits, random low bits", async () => {
+    const { newRunId } = await import("../src/ids.js");
+    const id = newRunId(0x019a1b2c3d4e);
+    expect(id).toMatch(/^019a1b2c-3d4e-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(newRunId(0x019a1b2c3d4e)).not.toBe(id);
+    expect(spanIdFromRunId(id)).toBe(id.replaceAll("-", "").slice(16));
+  });
+});
