@@ -1,10 +1,20 @@
 import { spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT, installedVersion } from "./installed.mjs";
 
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-const DIST_ENTRY = path.join(REPO_ROOT, "packages", "instrumentation", "dist", "index.js");
+const DIST_DIR = path.join(REPO_ROOT, "packages", "instrumentation", "dist");
+
+/** When the dist last changed: tsc -b rewrites only the files whose output changed. */
+function newestDistFile() {
+  let newest = 0;
+  for (const name of readdirSync(DIST_DIR)) {
+    if (name.endsWith(".js")) newest = Math.max(newest, statSync(path.join(DIST_DIR, name)).mtimeMs);
+  }
+  if (newest === 0) throw new Error("no .js file in dist");
+  return new Date(newest).toISOString();
+}
 
 /**
  * Builds @langchain-otel/instrumentation (`tsc -b`, incremental) so the bench measures the current source.
@@ -14,7 +24,7 @@ export function buildInstrumentation() {
   const run = spawnSync(process.execPath, [TSC, "-b", "packages/instrumentation"], { cwd: REPO_ROOT, encoding: "utf8", timeout: 300_000 });
   let builtAt;
   try {
-    builtAt = statSync(DIST_ENTRY).mtime.toISOString();
+    builtAt = newestDistFile();
   } catch {
     throw new Error(`packages/instrumentation did not build and has no dist: ${(run.stdout + run.stderr).trim().slice(0, 2000)}`);
   }
@@ -26,5 +36,5 @@ export function buildInstrumentation() {
       warning: `tsc -b packages/instrumentation failed (${first}); the numbers are for the dist last built at ${builtAt}.`,
     };
   }
-  return { describe: `@langchain-otel/instrumentation ${version}, built from the working tree by \`tsc -b\` (dist ${builtAt})` };
+  return { describe: `@langchain-otel/instrumentation ${version}, built from the working tree by \`tsc -b\` (newest dist file ${builtAt})` };
 }

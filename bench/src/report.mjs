@@ -80,6 +80,11 @@ function throughputSection(tp) {
   return lines;
 }
 
+/** Entries of at least 0.05 % of the total (the rest would print as 0.0 %). */
+function significant(entries, total) {
+  return entries.filter((e) => e.micros >= total * 0.0005);
+}
+
 function profileSection(profile, topN) {
   const lines = ["## Where the time goes", ""];
   if (profile === undefined) return [...lines, "Not run (`--no-profile`).", ""];
@@ -92,10 +97,10 @@ function profileSection(profile, topN) {
       `(${(s.totalMicros / 1000).toFixed(0)} ms, ${profile.result.invokes} invokes at ${micros(perInvoke)} µs/invoke in this process; ` +
       "the profiler itself slows the process down, so read shares, not absolute times; µs/invoke = share × that figure).",
     "",
-    `Self time by owner: ${s.owners.map((o) => `${o.name} ${percent(o.micros, s.totalMicros)}`).join(", ")}.`,
+    `Self time by owner: ${significant(s.owners, s.totalMicros).map((o) => `${o.name} ${percent(o.micros, s.totalMicros)}`).join(", ")}.`,
     "",
     "Charged to whoever asked for the work (OpenTelemetry and runtime frames charged to the nearest LangChain or langchain-otel " +
-      `frame above them; GC has no stack): ${s.charged.map((o) => `${o.name} ${percent(o.micros, s.totalMicros)} (${usPer(o.micros)} µs/invoke)`).join(", ")}.`,
+      `frame above them; GC has no stack): ${significant(s.charged, s.totalMicros).map((o) => `${o.name} ${percent(o.micros, s.totalMicros)} (${usPer(o.micros)} µs/invoke)`).join(", ")}.`,
     "",
     `Top ${topN} functions by self time:`,
     "",
