@@ -19,6 +19,8 @@ export type RunStatus = "ok" | "error" | "interrupted";
  * end record is how a run cut short by a crash stays visible.
  */
 export function emitRunStart(logger: Logger, runContext: Context, attributes: Attrs): void {
+  // No provider (or one that drops these): skip building the record.
+  if (!logger.enabled({ context: runContext, eventName: EVENT_RUN_START, severityNumber: SeverityNumber.INFO })) return;
   logger.emit({
     eventName: EVENT_RUN_START,
     severityNumber: SeverityNumber.INFO,
@@ -38,9 +40,11 @@ export function emitRunEnd(
   durationMillis: number,
 ): void {
   const eventName = status === "error" ? EVENT_RUN_ERROR : EVENT_RUN_END;
+  const severityNumber = status === "error" ? SeverityNumber.ERROR : SeverityNumber.INFO;
+  if (!logger.enabled({ context: runContext, eventName, severityNumber })) return;
   logger.emit({
     eventName,
-    severityNumber: status === "error" ? SeverityNumber.ERROR : SeverityNumber.INFO,
+    severityNumber,
     severityText: status === "error" ? "ERROR" : "INFO",
     context: runContext,
     attributes: {

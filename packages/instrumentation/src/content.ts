@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { AttributeValue } from "@opentelemetry/api";
 import type { ResolvedTracingOptions } from "./options.js";
 import { serializePayload, type JsonSafe } from "./serialize.js";
@@ -42,7 +42,7 @@ export function putPayload(attrs: Attrs, key: string, value: unknown, options: C
     // A one-byte budget makes the serializer hash the full text and keep none of it.
     const digest = serializePayload(value, 1);
     attrs[key + PAYLOAD_SIZE_SUFFIX] = digest.originalBytes;
-    attrs[key + PAYLOAD_SHA256_SUFFIX] = digest.sha256 ?? createHash("sha256").update(digest.text, "utf8").digest("hex");
+    attrs[key + PAYLOAD_SHA256_SUFFIX] = digest.sha256 ?? hash("sha256", digest.text, "hex");
     return;
   }
   const payload = serializePayload(value, options.maxPayloadBytes, redactionFor(attrs, options));

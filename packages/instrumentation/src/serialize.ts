@@ -8,7 +8,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { types } from "node:util";
 
 /** A JSON-safe tree: what `toJsonSafe` returns. */
@@ -564,7 +564,7 @@ function fitText(text: string, maxBytes: number): SerializedPayload {
   const originalBytes = Buffer.byteLength(text, "utf8");
   if (originalBytes <= maxBytes) return { text, truncated: false, originalBytes };
 
-  const sha256 = createHash("sha256").update(text, "utf8").digest("hex");
+  const sha256 = hash("sha256", text, "hex");
   const marker = `\u2026[truncated: ${originalBytes} bytes, sha256:${sha256}]`;
   // The marker is ASCII apart from "…", one code unit that is 3 UTF-8 bytes.
   const markerBytes = marker.length + 2;
