@@ -39,10 +39,10 @@ export function redactText(text: string, redact: ((safe: JsonSafe) => JsonSafe) 
 export function putPayload(attrs: Attrs, key: string, value: unknown, options: ContentOptions): void {
   if (value === undefined) return;
   if (options.contentPolicy === "none") {
-    // A one-byte budget makes the serializer hash the full text and keep none of it.
-    const digest = serializePayload(value, 1);
-    attrs[key + PAYLOAD_SIZE_SUFFIX] = digest.originalBytes;
-    attrs[key + PAYLOAD_SHA256_SUFFIX] = digest.sha256 ?? hash("sha256", digest.text, "hex");
+    // The whole canonical text, never cut, only measured and hashed.
+    const whole = serializePayload(value, Number.MAX_SAFE_INTEGER);
+    attrs[key + PAYLOAD_SIZE_SUFFIX] = whole.originalBytes;
+    attrs[key + PAYLOAD_SHA256_SUFFIX] = hash("sha256", whole.text, "hex");
     return;
   }
   const payload = serializePayload(value, options.maxPayloadBytes, redactionFor(attrs, options));
