@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigurationError, resolveTracingOptions, type ContentPolicy } from "@langchain-otel/instrumentation";
+import { parseKeyPairsIntoRecord } from "@opentelemetry/core";
+import type { OtlpTarget } from "./spool/otlp-target.js";
 import type { LangChainOtelOptions } from "./types.js";
 
 // One error class for every configuration mistake, whichever package finds it.
@@ -11,12 +13,21 @@ export const DEFAULT_AUDIT_DIR = "./audit";
 export const DEFAULT_SERVICE_NAME = "langchain-app";
 export const TRACES_FILE_NAME = "traces.jsonl";
 export const LOGS_FILE_NAME = "logs.jsonl";
+export const DEFAULT_SPOOL_DIR = ".langchain-otel/spool";
+export const DEFAULT_SPOOL_MAX_BYTES = 2 ** 30;
+/**
+ * Queue size of the audit pipeline's batch processors unless `OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE`
+ * say otherwise: far above the SDK's 2048, because a full queue drops spans and audit records.
+ */
+export const DEFAULT_MAX_QUEUE_SIZE = 65_536;
+/** The OTLP exporters' request timeout when no `OTEL_EXPORTER_OTLP_*TIMEOUT` sets one (their own default). */
+export const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Batch processor settings from the standard `OTEL_BSP_*` (spans) or `OTEL_BLRP_*` (log records) variables;
- * unset ones keep the SDK's defaults.
+ * unset ones keep the SDK's defaults, except `maxQueueSize` ({@link DEFAULT_MAX_QUEUE_SIZE}).
  */
 export interface BatchSettings {
   scheduledDelayMillis?: number;
@@ -32,14 +43,20 @@ export type ResolvedConfig =
       disabled: false;
       /** Where spans go. */
       exporter: "otlp" | "file";
-      /** Full traces URL when it came from the `otlpEndpoint` option; the exporter reads the env itself. */
-      otlpTracesUrl: string | undefined;
+      /** URL, headers and timeout of the OTLP traces exporter (and of the spool's replayer) when spans go over OTLP. */
+      otlpTraces: OtlpTarget | undefined;
       /** Where audit records go; `none` when they are off (then no log record processor is set up). */
       logsExporter: "otlp" | "file" | "none";
-      /** Full logs URL when it came from the `otlpEndpoint` option; the exporter reads the env itself. */
-      otlpLogsUrl: string | undefined;
+      /** The same for the OTLP logs exporter, when audit records go over OTLP. */
+      otlpLogs: OtlpTarget | undefined;
       /** Absolute audit directory, when either signal is written to a file. */
       auditDir: string | undefined;
+      /** Absolute spool directory, when either signal goes over OTLP. */
+      spoolDir: string | undefined;
+      /** Byte cap of the spool. */
+      spoolMaxBytes: number;
+      /** Explicit `serviceInstanceId` option. */
+      serviceInstanceId: string | undefined;
       /** Explicit `serviceName` option (wins over the environment). */
       serviceName: string | undefined;
       /** `service.name` used when neither the option nor the environment names the service. */
@@ -136,14 +153,14 @@ function pick<T>(
 
 // OTEL_* variables follow the OpenTelemetry spec: an invalid value is ignored with a warning, not fatal.
 function batchSettings(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP", warnings: string[]): BatchSettings {
-  const settings: BatchSettings = {};
+  const settings: BatchSettings = { maxQueueSize: DEFAULT_MAX_QUEUE_SIZE };
   const read = (suffix: string, key: keyof BatchSettings) => {
     const name = `${prefix}_${suffix}`;
     const raw = fromEnv(env, name);
     if (raw === undefined) return;
     const n = Number(raw.trim());
     if (!Number.isFinite(n) || n < 0) {
-      warnings.push(`${name}=${quote(raw)} is not a non-negative number; using the SDK default`);
+      warnings.push(`${name}=${quote(raw)} is not a non-negative number; using the default`);
       return;
     }
     settings[key] = n;
@@ -155,26 +172,70 @@ function batchSettings(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP", warnings: str
   return settings;
 }
 
-/** Where one signal goes, and its full URL when that came from the `otlpEndpoint` option. */
-interface SignalExport {
-  exporter: "otlp" | "file";
-  url: string | undefined;
+/** One signal's OTLP settings: the part of its variables' names that says which (`TRACES`) and its URL path. */
+interface OtlpSignal {
+  readonly id: "TRACES" | "LOGS";
+  readonly path: "v1/traces" | "v1/logs";
+}
+
+const TRACES: OtlpSignal = { id: "TRACES", path: "v1/traces" };
+const LOGS: OtlpSignal = { id: "LOGS", path: "v1/logs" };
+
+/** A positive request timeout from the variable, else undefined (the exporter warns about a bad one itself). */
+function timeoutFromEnv(env: Env, name: string): number | undefined {
+  const raw = fromEnv(env, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw.trim());
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /**
- * The `otlpEndpoint` option (a base URL, already checked) wins; else the signal's own variable or
- * `OTEL_EXPORTER_OTLP_ENDPOINT` (each checked, read again by the exporter itself) mean OTLP; else the file.
+ * Where one signal goes: OTLP with the target resolved as the OTLP/HTTP exporter resolves it (so the exporter and
+ * the spool's replayer, both given this target, send to the same place with the same headers), or the file.
+ * URL: the `otlpEndpoint` option (a base URL, already checked) + the signal's path; else the signal's own
+ * endpoint variable as is; else `OTEL_EXPORTER_OTLP_ENDPOINT` + the path; without any, the file.
+ * Headers: `OTEL_EXPORTER_OTLP_HEADERS`, overridden key by key by the signal's own variable.
+ * Timeout: the signal's own variable, else `OTEL_EXPORTER_OTLP_TIMEOUT`, else the exporter's default.
  */
-function signalExport(base: string | undefined, env: Env, signalVariable: string, signalPath: string): SignalExport {
-  if (base !== undefined) return { exporter: "otlp", url: `${base}/${signalPath}` };
-  let exporter: SignalExport["exporter"] = "file";
-  for (const name of [signalVariable, "OTEL_EXPORTER_OTLP_ENDPOINT"]) {
-    const raw = fromEnv(env, name);
-    if (raw === undefined) continue;
-    httpUrl(raw, name);
-    exporter = "otlp";
+function otlpTarget(base: string | undefined, env: Env, signal: OtlpSignal): OtlpTarget | undefined {
+  const specificName = `OTEL_EXPORTER_OTLP_${signal.id}_ENDPOINT`;
+  const specific = fromEnv(env, specificName);
+  const generic = fromEnv(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  // Each variable is checked even when another one wins, so a typo is found now.
+  if (specific !== undefined) httpUrl(specific, specificName);
+  if (generic !== undefined) httpUrl(generic, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  let url: string;
+  if (base !== undefined) url = `${base}/${signal.path}`;
+  else if (specific !== undefined) url = new URL(specific.trim()).toString();
+  else if (generic !== undefined) url = new URL(generic.trim().replace(/\/?$/, "/") + signal.path).toString();
+  else return undefined;
+  return {
+    url,
+    headers: {
+      ...parseKeyPairsIntoRecord(fromEnv(env, "OTEL_EXPORTER_OTLP_HEADERS")),
+      ...parseKeyPairsIntoRecord(fromEnv(env, `OTEL_EXPORTER_OTLP_${signal.id}_HEADERS`)),
+    },
+    timeoutMillis:
+      timeoutFromEnv(env, `OTEL_EXPORTER_OTLP_${signal.id}_TIMEOUT`) ?? timeoutFromEnv(env, "OTEL_EXPORTER_OTLP_TIMEOUT") ?? DEFAULT_OTLP_TIMEOUT_MILLIS,
+  };
+}
+
+// The spool's replayer sends with fetch, which has no place for these files; the exporter itself uses them.
+function certificateWarnings(env: Env, signals: readonly OtlpSignal[], warnings: string[]): void {
+  const names = new Set<string>();
+  for (const signal of signals) {
+    for (const kind of ["CERTIFICATE", "CLIENT_CERTIFICATE", "CLIENT_KEY"]) {
+      for (const name of [`OTEL_EXPORTER_OTLP_${signal.id}_${kind}`, `OTEL_EXPORTER_OTLP_${kind}`]) {
+        if (fromEnv(env, name) !== undefined) names.add(name);
+      }
+    }
   }
-  return { exporter, url: undefined };
+  if (names.size > 0) {
+    warnings.push(
+      `${[...names].join(", ")} ${names.size === 1 ? "is" : "are"} used by the OTLP exporters but not when the spool is replayed; ` +
+        "batches spooled while the collector was unreachable are sent with the system's trust store and no client certificate",
+    );
+  }
 }
 
 // Only OTLP/HTTP with JSON bodies is built here; a gRPC setting would silently be ignored without this warning.
@@ -206,18 +267,23 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
   const emitAuditRecords = pick(options.emitAuditRecords, "emitAuditRecords", env, "LANGCHAIN_OTEL_AUDIT_RECORDS", booleanValue, true);
 
   const base = options.otlpEndpoint === undefined ? undefined : httpUrl(options.otlpEndpoint, "option otlpEndpoint").replace(/\/+$/, "");
-  const traces = signalExport(base, env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "v1/traces");
-  const logs = emitAuditRecords ? signalExport(base, env, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "v1/logs") : undefined;
+  const otlpTraces = otlpTarget(base, env, TRACES);
+  const otlpLogs = emitAuditRecords ? otlpTarget(base, env, LOGS) : undefined;
+  const logsExporter = !emitAuditRecords ? "none" : otlpLogs !== undefined ? "otlp" : "file";
   const otlpSignals: Array<{ name: string; variable: string }> = [];
-  if (traces.exporter === "otlp") otlpSignals.push({ name: "traces", variable: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" });
-  if (logs?.exporter === "otlp") otlpSignals.push({ name: "audit records", variable: "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" });
+  if (otlpTraces !== undefined) otlpSignals.push({ name: "traces", variable: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" });
+  if (otlpLogs !== undefined) otlpSignals.push({ name: "audit records", variable: "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" });
   protocolWarnings(env, otlpSignals, warnings);
+  certificateWarnings(env, [...(otlpTraces === undefined ? [] : [TRACES]), ...(otlpLogs === undefined ? [] : [LOGS])], warnings);
 
   let auditDir: string | undefined;
-  if (traces.exporter === "file" || logs?.exporter === "file") {
+  if (otlpTraces === undefined || logsExporter === "file") {
     const dir = pick(options.auditDir, "auditDir", env, "LANGCHAIN_OTEL_AUDIT_DIR", nonEmptyString, DEFAULT_AUDIT_DIR);
     auditDir = path.resolve(context.cwd, dir);
   }
+  // The spool is read from the environment even when unused, so that a bad value is found now.
+  const spoolDirSetting = pick(options.spoolDir, "spoolDir", env, "LANGCHAIN_OTEL_SPOOL_DIR", nonEmptyString, DEFAULT_SPOOL_DIR);
+  const spoolDir = otlpTraces !== undefined || otlpLogs !== undefined ? path.resolve(context.cwd, spoolDirSetting) : undefined;
 
   // The tracing options are the instrumentation's own, resolved (and checked) by it.
   const tracing = resolveTracingOptions(
@@ -234,11 +300,15 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
   const appName = context.appName?.trim();
   return {
     disabled: false,
-    exporter: traces.exporter,
-    otlpTracesUrl: traces.url,
-    logsExporter: logs?.exporter ?? "none",
-    otlpLogsUrl: logs?.url,
+    exporter: otlpTraces === undefined ? "file" : "otlp",
+    otlpTraces,
+    logsExporter,
+    otlpLogs,
     auditDir,
+    spoolDir,
+    spoolMaxBytes: pick(options.spoolMaxBytes, "spoolMaxBytes", env, "LANGCHAIN_OTEL_SPOOL_MAX_BYTES", positiveInteger, DEFAULT_SPOOL_MAX_BYTES),
+    serviceInstanceId:
+      options.serviceInstanceId === undefined ? undefined : nonEmptyString(options.serviceInstanceId, "option serviceInstanceId"),
     serviceName: options.serviceName === undefined ? undefined : nonEmptyString(options.serviceName, "option serviceName"),
     defaultServiceName: appName !== undefined && appName !== "" ? appName : DEFAULT_SERVICE_NAME,
     contentPolicy: tracing.contentPolicy,
@@ -256,7 +326,7 @@ export function resolveConfig(options: LangChainOtelOptions, env: Env, context: 
     ),
     batch: batchSettings(env, "OTEL_BSP", warnings),
     logBatch: batchSettings(env, "OTEL_BLRP", warnings),
-    metricsFromEnv: traces.exporter === "otlp" || fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined,
+    metricsFromEnv: otlpTraces !== undefined || fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined,
     warnings,
   };
 }

@@ -7,6 +7,7 @@ export type {
   ExporterKind,
   LangChainOtelHandle,
   LangChainOtelOptions,
+  LangChainOtelStats,
   OtlpJsonFileLogRecordExporterOptions,
   OtlpJsonFileSpanExporterOptions,
 } from "./types.js";

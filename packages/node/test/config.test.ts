@@ -271,6 +271,69 @@ describe("resolveConfig rejects bad values with the setting, the value and what 
   });
 });
 
+describe("resolveConfig: where OTLP goes and the spool", () => {
+  it("resolves each signal's URL, headers and timeout as the OTLP/HTTP exporter does, signal variables first", () => {
+    const config = enabled(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/base/",
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://logs.example:4318/custom/path",
+        OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=generic,x-tenant=acme%20corp",
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: "x-api-key=for-traces",
+        OTEL_EXPORTER_OTLP_TIMEOUT: "2500",
+        OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "700",
+      },
+    );
+    expect(config.otlpTraces).toEqual({
+      url: "http://collector:4318/base/v1/traces",
+      headers: { "x-api-key": "for-traces", "x-tenant": "acme corp" },
+      timeoutMillis: 2500,
+    });
+    expect(config.otlpLogs).toEqual({
+      url: "http://logs.example:4318/custom/path",
+      headers: { "x-api-key": "generic", "x-tenant": "acme corp" },
+      timeoutMillis: 700,
+    });
+  });
+
+  it("ignores a timeout that is not a positive number (the exporter warns about it)", () => {
+    const config = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "0", OTEL_EXPORTER_OTLP_TIMEOUT: "soon" });
+    expect(config.otlpTraces?.timeoutMillis).toBe(10_000);
+  });
+
+  it("LANGCHAIN_OTEL_SPOOL_DIR and LANGCHAIN_OTEL_SPOOL_MAX_BYTES, and the options over them", () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", LANGCHAIN_OTEL_SPOOL_DIR: "var/spool", LANGCHAIN_OTEL_SPOOL_MAX_BYTES: "1048576" };
+    expect(enabled({}, env)).toMatchObject({ spoolDir: "/srv/app/var/spool", spoolMaxBytes: 1_048_576 });
+    expect(enabled({ spoolDir: "/data/spool", spoolMaxBytes: 10 }, env)).toMatchObject({ spoolDir: "/data/spool", spoolMaxBytes: 10 });
+  });
+
+  it("has no spool directory when nothing goes over OTLP", () => {
+    expect(enabled({}, { LANGCHAIN_OTEL_SPOOL_DIR: "var/spool" }).spoolDir).toBeUndefined();
+  });
+
+  it("takes serviceInstanceId from the option only (OTEL_RESOURCE_ATTRIBUTES is read where the resource is built)", () => {
+    expect(enabled({ serviceInstanceId: "worker-7" }).serviceInstanceId).toBe("worker-7");
+    expect(enabled({}, { OTEL_RESOURCE_ATTRIBUTES: "service.instance.id=x" }).serviceInstanceId).toBeUndefined();
+  });
+
+  it("warns that TLS files of the exporter are not used when the spool is replayed", () => {
+    const config = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318", OTEL_EXPORTER_OTLP_CERTIFICATE: "/etc/ca.pem" });
+    expect(config.warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_CERTIFICATE is used by the OTLP exporters but not when the spool is replayed; " +
+        "batches spooled while the collector was unreachable are sent with the system's trust store and no client certificate",
+    ]);
+  });
+
+  it.each<[LangChainOtelOptions, Record<string, string>, string]>([
+    [{}, { LANGCHAIN_OTEL_SPOOL_MAX_BYTES: "1GiB" }, 'LANGCHAIN_OTEL_SPOOL_MAX_BYTES="1GiB" is not a positive integer'],
+    [{ spoolMaxBytes: 0 }, {}, "option spoolMaxBytes=0 is not a positive integer"],
+    [{ spoolDir: "" }, {}, 'option spoolDir="" is not a non-empty string'],
+    [{ serviceInstanceId: "" }, {}, 'option serviceInstanceId="" is not a non-empty string'],
+  ])("rejects %o %o", (options, env, message) => {
+    expect(() => resolveConfig(options, env, context)).toThrow(new ConfigurationError(message));
+  });
+});
+
 describe("readAppName", () => {
   it("reads the name from package.json in the directory", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "app-"));

@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SpanStatusCode, context, logs, propagation, trace, type Span } from "@opentelemetry/api";
+import { DiagLogLevel, SpanStatusCode, context, diag, logs, propagation, trace, type Span } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigurationError, readAppName } from "../src/config.js";
@@ -25,6 +26,8 @@ beforeEach(() => {
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("OTEL_") || name.startsWith("LANGCHAIN_OTEL_")) vi.stubEnv(name, "");
   }
+  // OTLP tests spool (if at all) inside the test's directory, not in the working directory.
+  vi.stubEnv("LANGCHAIN_OTEL_SPOOL_DIR", path.join(auditDir, "spool"));
 });
 
 afterEach(async () => {
@@ -135,7 +138,11 @@ describe("audit records", () => {
         timeUnixNano: expect.stringMatching(/^\d+$/),
         observedTimeUnixNano: expect.stringMatching(/^\d+$/),
         body: {},
-        attributes: [{ key: "event.name", value: { stringValue: "langchain.run.start" } }],
+        attributes: [
+          { key: "event.name", value: { stringValue: "langchain.run.start" } },
+          { key: "audit.seq", value: { intValue: "1" } },
+          { key: "audit.hash", value: { stringValue: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+        ],
         flags: 1,
         traceId,
         spanId,
@@ -341,3 +348,123 @@ describe("OTLP/HTTP", () => {
     }
   });
 });
+
+describe("integrity stamping and the instance ID", () => {
+  /** Every line's resource attributes, as {key: stringValue}, in a file of OTLP/JSON lines. */
+  function resourcesIn(file: string): Array<Record<string, unknown>> {
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => line !== "")
+      .flatMap((line) => {
+        const request = JSON.parse(line) as Record<string, Array<{ resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> } }>>;
+        return Object.values(request).flatMap((resources) =>
+          resources.map((r) => Object.fromEntries(r.resource.attributes.map((a) => [a.key, a.value.stringValue]))),
+        );
+      });
+  }
+  const seqOf = (item: { attributes?: Array<{ key: string; value: Record<string, unknown> }> }): number =>
+    Number(item.attributes?.find((a) => a.key === "audit.seq")?.value.intValue);
+  const runChains = (handle: ReturnType<typeof start>, count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const runId = randomUUID();
+      handle.instrumentation!.handler.handleChainStart({ id: ["test", "Chain"] }, {}, runId, undefined, [], {}, "chain", `run-${i}`);
+      handle.instrumentation!.handler.handleChainEnd({}, runId);
+    }
+  };
+
+  it("a random service.instance.id per process, on the handle and on every exported resource", async () => {
+    const handle = start({ auditDir });
+    expect(handle.instanceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    runChains(handle, 3);
+    await handle.forceFlush();
+    runChains(handle, 2);
+    await handle.shutdown();
+    const instances = [...resourcesIn(path.join(auditDir, "traces.jsonl")), ...resourcesIn(path.join(auditDir, "logs.jsonl"))].map(
+      (r) => r["service.instance.id"],
+    );
+    expect(instances.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(instances)).toEqual(new Set([handle.instanceId]));
+  });
+
+  it("takes service.instance.id from OTEL_RESOURCE_ATTRIBUTES, and from the option over it", async () => {
+    vi.stubEnv("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=from-env,deployment.environment.name=test");
+    let handle = start({ auditDir });
+    expect(handle.instanceId).toBe("from-env");
+    trace.getTracer("test").startSpan("a").end();
+    await handle.shutdown();
+    expect(resourcesIn(path.join(auditDir, "traces.jsonl"))[0]).toMatchObject({ "service.instance.id": "from-env", "deployment.environment.name": "test" });
+    disableGlobals();
+
+    handle = start({ auditDir: path.join(auditDir, "second"), serviceInstanceId: "from-option" });
+    trace.getTracer("test").startSpan("b").end();
+    await handle.shutdown();
+    expect(handle.instanceId).toBe("from-option");
+    expect(resourcesIn(path.join(auditDir, "second", "traces.jsonl"))[0]).toMatchObject({ "service.instance.id": "from-option" });
+  });
+
+  it("stamps audit.seq 1..N without gaps on spans and on audit records, across batches", async () => {
+    vi.stubEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4");
+    vi.stubEnv("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "4");
+    const handle = start({ auditDir, spanProcessors: withMemory() });
+    runChains(handle, 10);
+    await handle.forceFlush();
+    runChains(handle, 5);
+    await handle.forceFlush();
+    // The app's own processor is outside the chain, after it: it sees the stamped spans.
+    const seen = memory.getFinishedSpans().map((s) => s.attributes["audit.seq"]);
+    await handle.shutdown();
+
+    const spans = readFileSpans(path.join(auditDir, "traces.jsonl"));
+    const records = readFileLogRecords(path.join(auditDir, "logs.jsonl"));
+    expect(spans.map(seqOf)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(records.map(seqOf)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(readFileSync(path.join(auditDir, "traces.jsonl"), "utf8").trim().split("\n").length).toBeGreaterThan(1);
+    expect(seen).toEqual(spans.map(seqOf));
+    expect(handle.stats()).toEqual({
+      spooledBatches: 0,
+      replayedBatches: 0,
+      rejectedBatches: 0,
+      droppedItems: 0,
+      queueDroppedSpans: 0,
+      queueDroppedLogRecords: 0,
+    });
+  });
+
+  it("counts what a full batch processor queue drops, which shows as gaps in audit.seq", async () => {
+    vi.stubEnv("OTEL_BSP_MAX_QUEUE_SIZE", "2");
+    vi.stubEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2");
+    vi.stubEnv("OTEL_BLRP_MAX_QUEUE_SIZE", "2");
+    vi.stubEnv("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "2");
+    const warnings: string[] = [];
+    diag.setLogger(
+      { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(args.filter((a) => typeof a === "string").join(" ")) },
+      DiagLogLevel.WARN,
+    );
+    try {
+      const handle = start({ auditDir });
+      // Synchronously, so the queue fills before the first export has finished; then one more run.
+      runChains(handle, 10);
+      await handle.forceFlush();
+      runChains(handle, 1);
+      await handle.shutdown();
+
+      const stats = handle.stats();
+      const spanSeqs = readFileSpans(path.join(auditDir, "traces.jsonl")).map(seqOf);
+      const recordSeqs = readFileLogRecords(path.join(auditDir, "logs.jsonl")).map(seqOf);
+      expect(stats.queueDroppedSpans).toBeGreaterThan(0);
+      expect(stats.queueDroppedLogRecords).toBeGreaterThan(0);
+      // Every stamp was given out once: each dropped item is a number missing from the sequence.
+      const missing = (seqs: number[], total: number) => Array.from({ length: total }, (_, i) => i + 1).filter((n) => !seqs.includes(n));
+      expect(spanSeqs.at(-1)).toBe(11);
+      expect(missing(spanSeqs, 11)).toHaveLength(stats.queueDroppedSpans);
+      expect(recordSeqs.at(-1)).toBe(22);
+      expect(missing(recordSeqs, 22)).toHaveLength(stats.queueDroppedLogRecords);
+      expect(warnings).toContainEqual(expect.stringContaining("spans dropped so far (raise OTEL_BSP_MAX_QUEUE_SIZE)"));
+      expect(warnings).toContainEqual(expect.stringContaining("audit records dropped so far (raise OTEL_BLRP_MAX_QUEUE_SIZE)"));
+    } finally {
+      diag.disable();
+    }
+  });
+});
+
+const silentLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };

@@ -19,12 +19,14 @@ function instanceKey(value: TypedValue): string {
  */
 export function instanceIdOf(resource: Resource): string {
   if (resource.asyncAttributesPending === true) {
+    // Merged resources list later sources last, and the exported resource keeps the last value: read the last.
+    let found = "";
     for (const [key, value] of resource.getRawAttributes()) {
       if (key !== ATTR_SERVICE_INSTANCE_ID) continue;
       const settled = typeof (value as PromiseLike<unknown> | undefined)?.then !== "function";
-      return settled ? instanceKey(typedValue(value)) : "";
+      found = settled ? instanceKey(typedValue(value)) : "";
     }
-    return "";
+    return found;
   }
   return instanceKey(typedValue(resource.attributes[ATTR_SERVICE_INSTANCE_ID]));
 }

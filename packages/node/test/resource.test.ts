@@ -1,0 +1,47 @@
+import { detectResources, envDetector, hostDetector, osDetector, processDetector } from "@opentelemetry/resources";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { resourceDetectors, serviceInstanceId } from "../src/resource.js";
+
+beforeEach(() => {
+  vi.stubEnv("OTEL_RESOURCE_ATTRIBUTES", "");
+  vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "");
+});
+afterEach(() => vi.unstubAllEnvs());
+
+describe("serviceInstanceId", () => {
+  it("is the option, else service.instance.id in OTEL_RESOURCE_ATTRIBUTES, else a random UUID", () => {
+    vi.stubEnv("OTEL_RESOURCE_ATTRIBUTES", "service.name=a,service.instance.id=pod%2F7");
+    expect(serviceInstanceId("from-option")).toBe("from-option");
+    expect(serviceInstanceId(undefined)).toBe("pod/7");
+    vi.stubEnv("OTEL_RESOURCE_ATTRIBUTES", "service.name=a");
+    const id = serviceInstanceId(undefined);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(serviceInstanceId(undefined)).not.toBe(id);
+  });
+});
+
+describe("resourceDetectors", () => {
+  const pinnedLast = (detectors: ReturnType<typeof resourceDetectors>, id: string) =>
+    detectors.at(-1)!.detect({}).attributes?.["service.instance.id"] === id;
+
+  it("runs NodeSDK's default detectors (but its random instance ID), then pins ours", () => {
+    const detectors = resourceDetectors("i-1");
+    expect(detectors.slice(0, -1)).toEqual([processDetector, hostDetector, osDetector, envDetector]);
+    expect(pinnedLast(detectors, "i-1")).toBe(true);
+  });
+
+  it("follows OTEL_NODE_RESOURCE_DETECTORS", () => {
+    vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "env,serviceinstance,os");
+    expect(resourceDetectors("i-1").slice(0, -1)).toEqual([envDetector, osDetector]);
+    vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "none");
+    expect(resourceDetectors("i-1")).toHaveLength(1);
+    vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "all");
+    expect(resourceDetectors("i-1")).toHaveLength(5);
+  });
+
+  it("wins over a service.instance.id in OTEL_RESOURCE_ATTRIBUTES", () => {
+    vi.stubEnv("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=from-env");
+    const resource = detectResources({ detectors: resourceDetectors("ours") });
+    expect(resource.attributes["service.instance.id"]).toBe("ours");
+  });
+});
