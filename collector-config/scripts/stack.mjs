@@ -88,43 +88,34 @@ export async function up(opts = {}) {
   return { stackDir: p.stackDir, paths: p, endpoints: endpoints(), components: started };
 }
 
-/**
- * Stops the stack (or the named components): SIGTERM, bounded wait (opts.graceMs, 15 s), SIGKILL.
- */
-export async function down(opts = {}) {
+/** Stops the named components (all when none named), last started first, with `stopOptions`; logs each outcome. */
+async function stopComponents(opts, stopOptions, note) {
   const log = opts.log ?? defaultLog;
   const p = paths(opts);
-  const wanted = normalizeComponents(opts.components).reverse();
   const result = {};
-  for (const name of wanted) {
+  for (const name of normalizeComponents(opts.components).reverse()) {
     const spec = componentSpec(name, p, opts);
     const pidFile = p.pidFile(name);
     const pid = readPid(pidFile);
-    const outcome = pid ? await stopPid(pid, spec.exeHint, { graceMs: opts.graceMs ?? 15_000 }) : "not running";
+    const outcome = pid ? await stopPid(pid, spec.exeHint, stopOptions) : "not running";
     fs.rmSync(pidFile, { force: true });
     if (name === "rsyslog") fs.rmSync(p.rsyslogOwnPidFile, { force: true });
     result[name] = outcome;
-    log(`${name}: ${outcome}${pid && outcome !== "not running" ? ` (pid ${pid})` : ""}`);
+    log(`${name}: ${outcome}${pid && outcome !== "not running" ? ` (pid ${pid}${note})` : ""}`);
   }
   return result;
 }
 
+/**
+ * Stops the stack (or the named components): SIGTERM, bounded wait (opts.graceMs, 15 s), SIGKILL.
+ */
+export async function down(opts = {}) {
+  return stopComponents(opts, { graceMs: opts.graceMs ?? 15_000 }, "");
+}
+
 /** SIGKILL the named components (all when none named): for crash / restart tests. */
 export async function kill(opts = {}) {
-  const log = opts.log ?? defaultLog;
-  const p = paths(opts);
-  const wanted = normalizeComponents(opts.components).reverse();
-  const result = {};
-  for (const name of wanted) {
-    const spec = componentSpec(name, p, opts);
-    const pidFile = p.pidFile(name);
-    const pid = readPid(pidFile);
-    const outcome = pid ? await stopPid(pid, spec.exeHint, { signal: "SIGKILL" }) : "not running";
-    fs.rmSync(pidFile, { force: true });
-    result[name] = outcome;
-    log(`${name}: ${outcome}${pid && outcome !== "not running" ? ` (pid ${pid}, SIGKILL)` : ""}`);
-  }
-  return result;
+  return stopComponents(opts, { signal: "SIGKILL" }, ", SIGKILL");
 }
 
 /** One entry per component: { name, running, pid, ports, healthy }. */
