@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 export interface NodeRun {
   code: number | null;
@@ -53,7 +56,22 @@ export function runNode(args: string[], options: NodeRunOptions): Promise<NodeRu
   });
 }
 
-/** The environment for an app that exports to the local stack: OTLP/HTTP, no OpenAI key, quick batches. */
+/**
+ * A new, empty spool directory for one app process: under the stack's state directory while a test file's stack
+ * runs (so `LANGCHAIN_OTEL_E2E_KEEP=1` keeps it with the audit files), else under the system temp directory.
+ * Apps never share the default `./.langchain-otel/spool` of their working directory, where a batch left by an
+ * earlier test would be adopted and replayed into a later test's stack.
+ */
+export function newSpoolDir(label: string): string {
+  const parent = process.env.LANGCHAIN_OTEL_STACK_DIR ? path.join(process.env.LANGCHAIN_OTEL_STACK_DIR, "spool") : tmpdir();
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(path.join(parent, `${label.replace(/[^\w.-]/g, "_")}-`));
+}
+
+/**
+ * The environment for an app that exports to the local stack: OTLP/HTTP, no OpenAI key, quick batches, the
+ * distro's default content policy and a spool directory of its own ({@link newSpoolDir}) unless `extra` sets them.
+ */
 export function otlpAppEnv(serviceName: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -64,8 +82,17 @@ export function otlpAppEnv(serviceName: string, extra: NodeJS.ProcessEnv = {}): 
     OTEL_BLRP_SCHEDULE_DELAY: "200",
     ...extra,
   };
-  for (const name of ["OPENAI_API_KEY", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_RESOURCE_ATTRIBUTES", "LANGCHAIN_OTEL_AUDIT_DIR"]) {
+  for (const name of [
+    "OPENAI_API_KEY",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "LANGCHAIN_OTEL_AUDIT_DIR",
+    "LANGCHAIN_OTEL_CONTENT_POLICY",
+    "LANGCHAIN_OTEL_SPOOL_DIR",
+  ]) {
     if (!(name in extra)) delete env[name];
   }
+  env.LANGCHAIN_OTEL_SPOOL_DIR ??= newSpoolDir(serviceName);
   return env;
 }

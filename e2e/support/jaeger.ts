@@ -21,10 +21,22 @@ export interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
-async function getJson(url: string): Promise<{ status: number; body: any }> {
+async function getText(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  return { status: response.status, text: await response.text() };
+}
+
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const { status, text } = await getText(url);
+  return { status, body: text === "" ? undefined : JSON.parse(text) };
+}
+
+/** The response body of /api/traces/<trace id> exactly as Jaeger sent it, or undefined when Jaeger does not have the trace (404). */
+export async function getJaegerTraceText(traceId: string): Promise<string | undefined> {
+  const { status, text } = await getText(endpoints().jaegerTrace(traceId));
+  if (status === 404) return undefined;
+  if (status !== 200) throw new Error(`Jaeger answered ${status} for trace ${traceId}: ${text.slice(0, 500)}`);
+  return text;
 }
 
 /** The trace with this ID, or undefined when Jaeger does not have it (404). */

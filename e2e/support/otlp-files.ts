@@ -102,3 +102,53 @@ export function readLogRecords(file: string): FileLogRecord[] {
   }
   return records;
 }
+
+/** One stamped span or record of an audit file, where it is in the file. */
+export interface StampedItem {
+  /** `service.instance.id` of the resource it was exported with. */
+  instance: string;
+  /** `service.name` of that resource. */
+  service: string;
+  /** `audit.seq` (NaN when the item carries none). */
+  seq: number;
+  /** 1-based line of the file: the export request it arrived in. */
+  line: number;
+}
+
+/** The spans (traces file) or records (logs file) of an audit file in file order, with their instance and `audit.seq`. */
+export function readStampedItems(file: string): StampedItem[] {
+  const items: StampedItem[] = [];
+  jsonLines(file).forEach((request, index) => {
+    const groups = [
+      ...(request.resourceSpans ?? []).map((rs: any) => ({ resource: rs.resource, items: (rs.scopeSpans ?? []).flatMap((ss: any) => ss.spans ?? []) })),
+      ...(request.resourceLogs ?? []).map((rl: any) => ({ resource: rl.resource, items: (rl.scopeLogs ?? []).flatMap((sl: any) => sl.logRecords ?? []) })),
+    ];
+    for (const group of groups) {
+      const resource = keyValues(group.resource?.attributes);
+      for (const item of group.items) {
+        items.push({
+          instance: String(resource["service.instance.id"]),
+          service: String(resource["service.name"]),
+          seq: Number(keyValues(item.attributes)["audit.seq"] ?? Number.NaN),
+          line: index + 1,
+        });
+      }
+    }
+  });
+  return items;
+}
+
+/** The seqs of one instance's items in file order, and whether they only ever go up (delivered in `audit.seq` order). */
+export function seqOrder(items: StampedItem[], instance: string): { seqs: number[]; ascending: boolean; outOfOrder: number[] } {
+  const seqs = items.filter((item) => item.instance === instance).map((item) => item.seq);
+  // A repeat (at-least-once) of something already delivered is not out of order; a first delivery below the highest seen is.
+  const seen = new Set<number>();
+  const outOfOrder: number[] = [];
+  let highest = 0;
+  for (const seq of seqs) {
+    if (!seen.has(seq) && seq < highest) outOfOrder.push(seq);
+    seen.add(seq);
+    highest = Math.max(highest, seq);
+  }
+  return { seqs, ascending: outOfOrder.length === 0, outOfOrder };
+}

@@ -12,17 +12,24 @@ export function stackLog(label: string): (line: string) => void {
   return (line) => console.log(`[stack ${label}] ${line}`);
 }
 
+/** A component of the local stack, as `up()` / `down()` / `kill()` name it. */
+export type StackComponent = "rsyslog" | "jaeger" | "collector";
+
 /**
  * Starts the local stack before the file's tests (`up()` in a new `LANGCHAIN_OTEL_STACK_DIR`) and stops it
  * after them (`down()`), whether they passed or not. A start-up that fails half-way stops what it started.
+ * `components` starts only those (the tests start the others themselves); every component is stopped after.
  */
-export function useStack(label: string): { readonly paths: StackPaths; readonly stackDir: string } {
+export function useStack(
+  label: string,
+  { components }: { components?: StackComponent[] } = {},
+): { readonly paths: StackPaths; readonly stackDir: string } {
   const stackDir = mkdtempSync(path.join(inject("e2eRunDir"), `${label}-`));
   const log = stackLog(label);
   beforeAll(async () => {
     process.env.LANGCHAIN_OTEL_STACK_DIR = stackDir;
     try {
-      await up({ stackDir, log });
+      await up({ stackDir, components, log });
     } catch (err) {
       await down({ stackDir, log });
       throw err;
