@@ -153,6 +153,8 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
     runTtlMillis: config.runTtlMillis,
     emitSpans: config.emitSpans,
     emitAuditRecords: config.emitAuditRecords,
+    redaction: options.redaction,
+    redactionReplacement: options.redactionReplacement,
   });
   const sdkConfig: Partial<NodeSDKConfiguration> = {
     idGenerator: new RunIdGenerator(),

@@ -1,4 +1,4 @@
-import type { ContentPolicy, LangChainInstrumentation } from "@langchain-otel/instrumentation";
+import type { ContentPolicy, LangChainInstrumentation, RedactionOptions } from "@langchain-otel/instrumentation";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 
 export type { ContentPolicy };
@@ -73,6 +73,17 @@ export interface LangChainOtelOptions {
    * @default "redacted"
    */
   contentPolicy?: ContentPolicy;
+  /**
+   * Detectors, user rules and replacement of the `redacted` policy (see `@langchain-otel/instrumentation`).
+   * @default every built-in detector, no user rules, `[REDACTED:<kind>]` markers
+   */
+  redaction?: RedactionOptions;
+  /**
+   * `marker` or `hmac` keyed pseudonyms (key: `redaction.hmacKey` or `LANGCHAIN_OTEL_REDACTION_KEY`).
+   * Env: `LANGCHAIN_OTEL_REDACTION_REPLACEMENT`.
+   * @default "marker"
+   */
+  redactionReplacement?: "marker" | "hmac";
   /**
    * Byte budget of one payload attribute (UTF-8); longer values are truncated with a marker.
    * Env: `LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES`.

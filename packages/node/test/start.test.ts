@@ -190,6 +190,18 @@ describe("audit records", () => {
     const handle = start({ auditDir, emitSpans: false, emitAuditRecords: false });
     expect(handle.instrumentation!.getConfig()).toMatchObject({ emitSpans: false, emitAuditRecords: false });
   });
+
+  it("redaction options reach the instrumentation; a bad one stops start()", () => {
+    const rules = [{ name: "order", pattern: /ORD-\d+/g }];
+    const handle = start({ auditDir, redaction: { rules }, redactionReplacement: "marker" });
+    expect(handle.instrumentation!.getConfig()).toMatchObject({ redaction: { rules }, redactionReplacement: "marker" });
+    return handle.shutdown().then(() => {
+      expect(() => start({ auditDir, redactionReplacement: "hmac" })).toThrow(
+        new ConfigurationError('option replacement="hmac" needs option hmacKey or LANGCHAIN_OTEL_REDACTION_KEY'),
+      );
+      expect(getHandle()).toBeUndefined();
+    });
+  });
 });
 
 describe("shutdown", () => {
