@@ -19,18 +19,28 @@ function runIdHex(runId: string): string | undefined {
   return hex.toLowerCase();
 }
 
+/**
+ * Both IDs a run can give, from one parse of its UUID: the span ID (low 64 bits) and the trace ID (the whole UUID,
+ * used when the run is a root). Each is undefined for a non-UUID or an all-zero ID.
+ */
+export function idsFromRunId(runId: string): { traceId: string | undefined; spanId: string | undefined } {
+  const hex = runIdHex(runId);
+  if (hex === undefined) return { traceId: undefined, spanId: undefined };
+  const spanId = hex.slice(16);
+  return {
+    traceId: hex === INVALID_TRACE_ID ? undefined : hex,
+    spanId: spanId === INVALID_SPAN_ID ? undefined : spanId,
+  };
+}
+
 /** Span ID for a run: the low 64 bits (last 16 hex digits) of its UUID; undefined for non-UUID or all-zero IDs. */
 export function spanIdFromRunId(runId: string): string | undefined {
-  const hex = runIdHex(runId);
-  if (hex === undefined) return undefined;
-  const spanId = hex.slice(16);
-  return spanId === INVALID_SPAN_ID ? undefined : spanId;
+  return idsFromRunId(runId).spanId;
 }
 
 /** Trace ID for a root run: its full UUID as 32 hex digits; undefined for non-UUID or all-zero IDs. */
 export function traceIdFromRunId(runId: string): string | undefined {
-  const hex = runIdHex(runId);
-  return hex === undefined || hex === INVALID_TRACE_ID ? undefined : hex;
+  return idsFromRunId(runId).traceId;
 }
 
 /** IDs the handler wants for the one `startSpan` call it is about to make. */

@@ -14,7 +14,7 @@ import {
 import type { RunInfo, RunType } from "./types.js";
 import type { ResolvedTracingOptions } from "./options.js";
 import { RunRegistry, type RunState } from "./run-registry.js";
-import { randomSpanId, randomTraceId, spanIdFromRunId, traceIdFromRunId, withPendingRunIds } from "./ids.js";
+import { idsFromRunId, randomSpanId, randomTraceId, withPendingRunIds } from "./ids.js";
 import { emitRunEnd, emitRunStart, type RunStatus } from "./audit-records.js";
 import { spanNaming, type SerializedLike } from "./span-naming.js";
 import { contextAttributes, getAuditContext } from "./audit-context.js";
@@ -214,15 +214,16 @@ export class RunTracker {
     // A root run outside any span starts a trace named by its run ID; inside one it joins that trace.
     const parentSpanContext = trace.getSpanContext(parentContext);
     const joinsTrace = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
+    const ids = idsFromRunId(runId);
     if (this._options.emitSpans) {
       const tracer = this._getTracer();
-      return withPendingRunIds(joinsTrace ? undefined : traceIdFromRunId(runId), spanIdFromRunId(runId), () =>
+      return withPendingRunIds(joinsTrace ? undefined : ids.traceId, ids.spanId, () =>
         tracer.startSpan(spanName, { kind, attributes: attrs }, parentContext),
       );
     }
     return trace.wrapSpanContext({
-      traceId: joinsTrace ? parentSpanContext.traceId : (traceIdFromRunId(runId) ?? randomTraceId()),
-      spanId: spanIdFromRunId(runId) ?? randomSpanId(),
+      traceId: joinsTrace ? parentSpanContext.traceId : (ids.traceId ?? randomTraceId()),
+      spanId: ids.spanId ?? randomSpanId(),
       traceFlags: TraceFlags.SAMPLED,
     });
   }
