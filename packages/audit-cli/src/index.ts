@@ -1,6 +1,9 @@
 export { main, MAIN_HELP } from "./cli.js";
 export type { CommandIo } from "./output.js";
-export type { VerifyReport } from "./commands/verify.js";
+export { verifyTrail } from "./verify/verify-trail.js";
+export type { MalformedEntry, VerifyOptions, VerifyReport } from "./verify/verify-trail.js";
+export { expandPaths } from "./trail/paths.js";
+export type { TrailFile } from "./trail/paths.js";
 export type { ChainReport, RecordProblem } from "./verify/chain-verifier.js";
 export type { UnmatchedStart } from "./verify/run-tracker.js";
 export type { SessionRow } from "./commands/sessions.js";

@@ -1,10 +1,9 @@
-import { readTrail, type TrailItem } from "../trail/reader.js";
 import { expandPaths } from "../trail/paths.js";
 import { progressFor } from "../trail/progress.js";
 import { LineWriter, type CommandIo } from "../output.js";
 import { UsageError, parseCommandArgs, positiveInteger } from "../usage.js";
-import { ChainVerifier, type ChainReport, type RecordProblem } from "../verify/chain-verifier.js";
-import { RunTracker, type UnmatchedStart } from "../verify/run-tracker.js";
+import type { ChainReport, RecordProblem } from "../verify/chain-verifier.js";
+import { MAX_MALFORMED_LISTED, verifyTrail, type VerifyReport } from "../verify/verify-trail.js";
 import { count, seqRange } from "../format/text.js";
 
 export const VERIFY_HELP = `Usage: langchain-otel-audit verify [options] <file|dir>...
@@ -28,35 +27,6 @@ Exit status: 0 when clean; 1 on any problem (gap, hash mismatch, malformed line,
 record that could not be verified); 2 on a usage error.
 `;
 
-const MAX_MALFORMED_LISTED = 1000;
-
-interface MalformedEntry {
-  readonly file: string;
-  readonly line: number;
-  readonly reason: string;
-}
-
-/** The whole verdict, as `--json` prints it. */
-export interface VerifyReport {
-  readonly ok: boolean;
-  readonly files: number;
-  readonly lines: number;
-  readonly bytes: number;
-  readonly chains: ChainReport[];
-  readonly malformedLines: number;
-  /** The first 1000. */
-  readonly malformed: MalformedEntry[];
-  readonly unmatchedStarts: UnmatchedStart[];
-  readonly endsWithoutStart: number;
-  readonly problems: {
-    readonly gaps: number;
-    readonly hashMismatches: number;
-    readonly unverified: number;
-    readonly malformedLines: number;
-    readonly unmatchedStarts: number;
-  };
-}
-
 export async function verifyCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArgs(args, {
     json: { type: "boolean" },
@@ -70,49 +40,13 @@ export async function verifyCommand(args: readonly string[], io: CommandIo): Pro
   if (parsed.positionals.length === 0) throw new UsageError("verify needs at least one file or directory");
   const windowRecords = positiveInteger(parsed.values["window"], "window", 131_072);
   const files = await expandPaths(parsed.positionals);
-
-  const verifier = new ChainVerifier({ windowRecords, pendingRecords: 10_000, pendingBytes: 64 * 1024 * 1024 });
-  const runs = new RunTracker();
-  const malformed: MalformedEntry[] = [];
-  let malformedLines = 0;
-  const lastMalformed = { file: "", line: 0 };
-  const progress = progressFor(files, parsed.values["progress"] === true, io.stderr);
-
-  const totals = await readTrail(
-    files,
-    {
-      item(item: TrailItem) {
-        const first = verifier.add(item);
-        if (first && item.signal === "logs") runs.add(item);
-      },
-      malformed({ location, reason }) {
-        // Counted by line; a line with several bad records lists each.
-        if (lastMalformed.file !== location.file || lastMalformed.line !== location.line) malformedLines++;
-        lastMalformed.file = location.file;
-        lastMalformed.line = location.line;
-        if (malformed.length < MAX_MALFORMED_LISTED) malformed.push({ file: location.file, line: location.line, reason });
-      },
-    },
-    { progress },
-  );
-
-  const chains = verifier.reports();
-  const unmatchedStarts = runs.unmatchedStarts();
-  const problems = {
-    gaps: chains.reduce((n, c) => n + c.gaps.length, 0),
-    hashMismatches: chains.reduce((n, c) => n + c.hashMismatches, 0),
-    unverified: chains.reduce((n, c) => n + c.unverified, 0),
-    malformedLines,
-    unmatchedStarts: unmatchedStarts.length,
-  };
-  const ok = Object.values(problems).every((n) => n === 0);
-  const report: VerifyReport = { ok, ...totals, chains, malformedLines, malformed, unmatchedStarts, endsWithoutStart: runs.endsWithoutStart, problems };
+  const report = await verifyTrail(files, { windowRecords, progress: progressFor(files, parsed.values["progress"] === true, io.stderr) });
 
   const out = new LineWriter(io.stdout);
   if (parsed.values["json"] === true) await out.line(JSON.stringify(report, null, 2));
   else for (const line of humanReport(report)) await out.line(line);
   await out.flush();
-  return ok ? 0 : 1;
+  return report.ok ? 0 : 1;
 }
 
 function problemLine(kind: string, p: RecordProblem): string {
