@@ -5,6 +5,10 @@
  * Messages are duck-typed: several copies of @langchain/core can be loaded.
  */
 
+import { messageType } from "./langchain-shapes.js";
+
+export { messageType };
+
 export interface GenAiPart {
   type: string;
   [key: string]: unknown;
@@ -16,13 +20,7 @@ export interface GenAiMessage {
   finish_reason?: string;
 }
 
-type MessageLike = Record<string, unknown> & {
-  type?: unknown;
-  role?: unknown;
-  content?: unknown;
-  _getType?: () => unknown;
-  getType?: () => unknown;
-};
+type MessageLike = Record<string, unknown> & { role?: unknown; content?: unknown };
 
 const ROLE_BY_TYPE: Record<string, string> = {
   human: "user",
@@ -35,21 +33,6 @@ const ROLE_BY_TYPE: Record<string, string> = {
   function: "tool",
   generic: "user",
 };
-
-/** The LangChain message type ("human", "ai", ...) of a message-like object, or undefined. */
-export function messageType(message: unknown): string | undefined {
-  if (message === null || typeof message !== "object") return undefined;
-  const m = message as MessageLike;
-  try {
-    if (typeof m.type === "string") return m.type;
-    if (typeof m._getType === "function") return String(m._getType());
-    if (typeof m.getType === "function") return String(m.getType());
-    if (typeof m.role === "string") return m.role;
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
 
 function contentParts(content: unknown): GenAiPart[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", content }];

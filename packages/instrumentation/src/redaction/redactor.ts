@@ -7,7 +7,7 @@
  * replace whole values; every other string is scanned.
  */
 
-import type { JsonSafe } from "../serialize.js";
+import type { JsonSafe } from "../json-safe.js";
 import { resolveRedactionOptions, type ResolvedRedaction } from "./config.js";
 import { Findings } from "./findings.js";
 import { isSecretKey } from "./secret-keys.js";

@@ -4,7 +4,7 @@
  */
 
 import { createHmac, type KeyObject } from "node:crypto";
-import type { JsonSafe } from "../serialize.js";
+import type { JsonSafe } from "../json-safe.js";
 
 /** Hex digits of the HMAC kept in a pseudonym: 48 bits, enough to join records on the value. */
 const TOKEN_HEX_DIGITS = 12;

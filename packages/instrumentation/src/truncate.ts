@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The byte budget of one attribute: a text longer than its budget is cut at a character boundary and ends with
+ * a marker carrying the original size and a digest of the whole text. Total: never throws.
+ */
+
+import { Buffer } from "node:buffer";
+import { hash } from "node:crypto";
+import { wellFormed } from "./json-safe.js";
+
+export interface SerializedPayload {
+  /** The (possibly truncated) text to put in an attribute. */
+  text: string;
+  /** True when `text` was cut to the byte budget. */
+  truncated: boolean;
+  /** UTF-8 byte length of the full canonical text. */
+  originalBytes: number;
+  /** Lower-case hex SHA-256 of the full canonical text; set only when truncated. */
+  sha256?: string;
+}
+
+export function unserializable(): SerializedPayload {
+  return { text: "[Unserializable]", truncated: false, originalBytes: 0 };
+}
+
+export function byteBudget(maxBytes: unknown): number {
+  // Anything not a number of at least 1 byte (0, negatives, NaN) leaves room for the marker only.
+  return typeof maxBytes === "number" && maxBytes >= 1 ? Math.floor(maxBytes) : 1;
+}
+
+/** Number of UTF-16 code units of the longest prefix of `text` fitting `budget` UTF-8 bytes, never splitting a pair. */
+function prefixLength(text: string, budget: number): number {
+  // Every step adds at least one byte, so this reads at most `budget` code units of a text of any size.
+  let bytes = 0;
+  let i = 0;
+  const length = text.length;
+  while (i < length) {
+    const unit = text.charCodeAt(i);
+    let size = 3;
+    let units = 1;
+    if (unit < 0x80) {
+      size = 1;
+    } else if (unit < 0x800) {
+      size = 2;
+    } else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        size = 4;
+        units = 2;
+      }
+    }
+    // Lone surrogates count 3 bytes: they encode as U+FFFD, as in Buffer.byteLength.
+    if (bytes + size > budget) break;
+    bytes += size;
+    i += units;
+  }
+  return i;
+}
+
+/** Fits well-formed `text` into `maxBytes` (a positive integer or Infinity). */
+export function fitText(text: string, maxBytes: number): SerializedPayload {
+  // Each UTF-16 code unit is at most 3 UTF-8 bytes, so short texts fit without a byte count
+  // deciding it; the count is still taken for originalBytes, but only over this short text.
+  if (text.length * 3 <= maxBytes) return { text, truncated: false, originalBytes: Buffer.byteLength(text, "utf8") };
+  const originalBytes = Buffer.byteLength(text, "utf8");
+  if (originalBytes <= maxBytes) return { text, truncated: false, originalBytes };
+
+  const sha256 = hash("sha256", text, "hex");
+  const marker = `\u2026[truncated: ${originalBytes} bytes, sha256:${sha256}]`;
+  // The marker is ASCII apart from "…", one code unit that is 3 UTF-8 bytes.
+  const markerBytes = marker.length + 2;
+  if (markerBytes > maxBytes) return { text: marker, truncated: true, originalBytes, sha256 };
+
+  const end = prefixLength(text, maxBytes - markerBytes);
+  // Re-encoding copies the prefix: a plain slice could keep the whole (possibly huge)
+  // original string alive for as long as the attribute lives.
+  const prefix = Buffer.from(text.slice(0, end), "utf8").toString("utf8");
+  return { text: prefix + marker, truncated: true, originalBytes, sha256 };
+}
+
+/**
+ * Cuts a string to at most maxBytes UTF-8 bytes, at a character boundary, with the truncation marker.
+ *
+ * A text that fits is returned as is (lone surrogates replaced with U+FFFD). Otherwise the
+ * longest prefix that fits together with the marker `…[truncated: <originalBytes> bytes,
+ * sha256:<hex>]` is kept; when even the marker does not fit, the text is the marker alone
+ * (and so longer than maxBytes). `maxBytes` below 1 (or NaN) counts as 1. Never throws.
+ */
+export function truncateText(text: string, maxBytes: number): SerializedPayload {
+  try {
+    return fitText(wellFormed(typeof text === "string" ? text : String(text)), byteBudget(maxBytes));
+  } catch {
+    return unserializable();
+  }
+}
