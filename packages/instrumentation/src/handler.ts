@@ -1,7 +1,6 @@
 import {
   diag,
   logs,
-  SpanStatusCode,
   trace,
   type AttributeValue,
   type Context,
@@ -18,7 +17,6 @@ import { putPayload } from "./content.js";
 import { inputMessages, outputMessages, promptMessages } from "./messages.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -39,7 +37,6 @@ import {
   EVENT_AGENT_ACTION,
   EVENT_AGENT_FINISH,
   EVENT_CUSTOM,
-  EVENT_FIRST_CHUNK,
 } from "./semconv.js";
 
 /** Marks our handlers so a callback manager never gets two (checked across package copies). */
@@ -47,11 +44,9 @@ export const HANDLER_MARK: unique symbol = Symbol.for("@langchain-otel/instrumen
 
 type Dict = Record<string, unknown>;
 
-
 function asDict(value: unknown): Dict {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Dict) : {};
 }
-
 
 /** A LangChain ToolMessage's content, or the output as is. */
 function toolResult(output: unknown): { result: unknown; failed: boolean } {
@@ -61,6 +56,12 @@ function toolResult(output: unknown): { result: unknown; failed: boolean } {
   }
   return { result: output, failed: false };
 }
+
+/** `handleChainError`, `handleLLMError`, `handleToolError`, `handleRetrieverError`: (error, runId, ...). */
+type RunErrorCallback = (err: unknown, runId: string) => void;
+
+/** What a tool's error `ToolMessage` (returned, not thrown) makes of its run. */
+const TOOL_ERROR_RESULT = { type: "ToolError", message: "tool returned an error result" } as const;
 
 /**
  * A LangChain callback handler that turns every run into an OpenTelemetry span.
@@ -124,7 +125,8 @@ export class OpenTelemetryCallbackHandler {
     this._tracker.endAll(reason);
   }
 
-  // ---- LangChain callbacks (runtime argument order, which differs from some .d.ts) ----
+  // LangChain callbacks, in their runtime argument order (which differs from some .d.ts). Every body runs
+  // through _guarded: a failure is logged, never thrown into LangChain and so into the app.
 
   handleChainStart(
     serialized: SerializedLike | undefined,
@@ -136,7 +138,7 @@ export class OpenTelemetryCallbackHandler {
     runType?: string,
     runName?: string,
   ): void {
-    try {
+    this._guarded("handleChainStart", () => {
       const meta = asDict(metadata);
       const name = runDisplayName(runName, serialized, "chain");
       const type = classifyChainRun(serialized, runType, name, meta);
@@ -153,32 +155,21 @@ export class OpenTelemetryCallbackHandler {
           if (!isEmptyInput(inputs)) this._payload(attrs, ATTR_LANGCHAIN_INPUTS, inputs);
         },
       });
-    } catch (err) {
-      this._fail("handleChainStart", err);
-    }
+    });
   }
 
   handleChainEnd(outputs: unknown, runId: string, _parentRunId?: string, _tags?: unknown, kwargs?: unknown): void {
-    try {
-      this._tracker.end(runId, outputs, undefined, (state, attrs) => {
-        // Streaming runs learn their input only at the end.
-        const lateInputs = asDict(kwargs)["inputs"];
-        if (!state.inputsRecorded && !isEmptyInput(lateInputs)) {
-          this._payload(attrs, ATTR_LANGCHAIN_INPUTS, lateInputs);
-        }
-        this._payload(attrs, ATTR_LANGCHAIN_OUTPUTS, outputs);
+    this._guarded("handleChainEnd", () => {
+      this._tracker.end(runId, {
+        output: outputs,
+        attributes: (_run, attrs) => {
+          // A transform stream learns its input only at the end, where LangChain reports the assembled one.
+          const lateInputs = asDict(kwargs)["inputs"];
+          if (!isEmptyInput(lateInputs)) this._payload(attrs, ATTR_LANGCHAIN_INPUTS, lateInputs);
+          this._payload(attrs, ATTR_LANGCHAIN_OUTPUTS, outputs);
+        },
       });
-    } catch (err) {
-      this._fail("handleChainEnd", err);
-    }
-  }
-
-  handleChainError(err: unknown, runId: string): void {
-    try {
-      this._tracker.end(runId, undefined, err);
-    } catch (e) {
-      this._fail("handleChainError", e);
-    }
+    });
   }
 
   handleChatModelStart(
@@ -191,13 +182,11 @@ export class OpenTelemetryCallbackHandler {
     metadata?: unknown,
     runName?: string,
   ): void {
-    try {
+    this._guarded("handleChatModelStart", () =>
       this._startModelRun("chat_model", serialized, runId, parentRunId, extraParams, tags, metadata, runName, () =>
         inputMessages(messages),
-      );
-    } catch (err) {
-      this._fail("handleChatModelStart", err);
-    }
+      ),
+    );
   }
 
   handleLLMStart(
@@ -210,51 +199,32 @@ export class OpenTelemetryCallbackHandler {
     metadata?: unknown,
     runName?: string,
   ): void {
-    try {
+    this._guarded("handleLLMStart", () =>
       this._startModelRun("llm", serialized, runId, parentRunId, extraParams, tags, metadata, runName, () =>
         promptMessages(prompts),
-      );
-    } catch (err) {
-      this._fail("handleLLMStart", err);
-    }
+      ),
+    );
   }
 
   handleLLMNewToken(_token: unknown, _idx: unknown, runId: string): void {
-    try {
-      const state = this._tracker.get(runId);
-      if (state === undefined) return;
-      state.chunkCount++;
-      if (state.firstChunkAtMillis === undefined) {
-        state.firstChunkAtMillis = performance.now();
-        state.span.addEvent(EVENT_FIRST_CHUNK);
-      }
-    } catch (err) {
-      this._fail("handleLLMNewToken", err);
-    }
+    this._guarded("handleLLMNewToken", () => this._tracker.recordChunk(runId));
   }
 
   handleLLMEnd(output: unknown, runId: string, _parentRunId?: string, _tags?: unknown, extraParams?: unknown): void {
-    try {
-      this._tracker.end(runId, output, undefined, (state, attrs) => {
-        if (asDict(extraParams)["cached"] === true) attrs[ATTR_LANGCHAIN_CACHE_HIT] = true;
-        Object.assign(attrs, modelResponseAttributes(output));
-        if (state.firstChunkAtMillis !== undefined) {
-          attrs[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (state.firstChunkAtMillis - state.startedAtMillis) / 1000;
-          attrs[ATTR_LANGCHAIN_STREAM_CHUNKS] = state.chunkCount;
-        }
-        this._payload(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(output));
+    this._guarded("handleLLMEnd", () => {
+      this._tracker.end(runId, {
+        output,
+        attributes: (run, attrs) => {
+          if (asDict(extraParams)["cached"] === true) attrs[ATTR_LANGCHAIN_CACHE_HIT] = true;
+          Object.assign(attrs, modelResponseAttributes(output));
+          if (run.firstChunkAtMillis !== undefined) {
+            attrs[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (run.firstChunkAtMillis - run.startedAtMillis) / 1000;
+            attrs[ATTR_LANGCHAIN_STREAM_CHUNKS] = run.chunkCount;
+          }
+          this._payload(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(output));
+        },
       });
-    } catch (err) {
-      this._fail("handleLLMEnd", err);
-    }
-  }
-
-  handleLLMError(err: unknown, runId: string): void {
-    try {
-      this._tracker.end(runId, undefined, err);
-    } catch (e) {
-      this._fail("handleLLMError", e);
-    }
+    });
   }
 
   handleToolStart(
@@ -267,7 +237,7 @@ export class OpenTelemetryCallbackHandler {
     runName?: string,
     toolCallId?: string,
   ): void {
-    try {
+    this._guarded("handleToolStart", () => {
       const name = runDisplayName(runName, serialized, "tool");
       this._tracker.start({
         runId,
@@ -286,30 +256,18 @@ export class OpenTelemetryCallbackHandler {
           this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, input);
         },
       });
-    } catch (err) {
-      this._fail("handleToolStart", err);
-    }
+    });
   }
 
   handleToolEnd(output: unknown, runId: string): void {
-    try {
+    this._guarded("handleToolEnd", () => {
       const { result, failed } = toolResult(output);
-      if (failed) this._tracker.get(runId)?.span.setStatus({ code: SpanStatusCode.ERROR, message: "tool returned an error result" });
-      this._tracker.end(runId, output, undefined, (_state, attrs) => {
-        if (failed) attrs[ATTR_ERROR_TYPE] = "ToolError";
-        this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_RESULT, result);
+      this._tracker.end(runId, {
+        output,
+        failure: failed ? TOOL_ERROR_RESULT : undefined,
+        attributes: (_run, attrs) => this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_RESULT, result),
       });
-    } catch (err) {
-      this._fail("handleToolEnd", err);
-    }
-  }
-
-  handleToolError(err: unknown, runId: string): void {
-    try {
-      this._tracker.end(runId, undefined, err);
-    } catch (e) {
-      this._fail("handleToolError", e);
-    }
+    });
   }
 
   handleRetrieverStart(
@@ -321,7 +279,7 @@ export class OpenTelemetryCallbackHandler {
     metadata?: unknown,
     runName?: string,
   ): void {
-    try {
+    this._guarded("handleRetrieverStart", () => {
       this._tracker.start({
         runId,
         parentRunId,
@@ -332,68 +290,64 @@ export class OpenTelemetryCallbackHandler {
         serialized,
         attributes: (attrs) => this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT, query),
       });
-    } catch (err) {
-      this._fail("handleRetrieverStart", err);
-    }
+    });
   }
 
   handleRetrieverEnd(documents: unknown, runId: string): void {
-    try {
-      this._tracker.end(runId, documents, undefined, (_state, attrs) => {
-        if (!Array.isArray(documents)) return;
-        attrs[ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT] = documents.length;
-        this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_DOCUMENTS, documents);
+    this._guarded("handleRetrieverEnd", () => {
+      this._tracker.end(runId, {
+        output: documents,
+        attributes: (_run, attrs) => {
+          if (!Array.isArray(documents)) return;
+          attrs[ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT] = documents.length;
+          this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_DOCUMENTS, documents);
+        },
       });
-    } catch (err) {
-      this._fail("handleRetrieverEnd", err);
-    }
+    });
   }
 
-  handleRetrieverError(err: unknown, runId: string): void {
-    try {
-      this._tracker.end(runId, undefined, err);
-    } catch (e) {
-      this._fail("handleRetrieverError", e);
-    }
-  }
+  /**
+   * LangChain's error callbacks of chains, models, tools and retrievers: one body, the run ends as failed (or as
+   * interrupted, for LangGraph control flow).
+   */
+  readonly handleChainError: RunErrorCallback = (err, runId) => {
+    this._guarded("a run's error callback", () => this._tracker.fail(runId, err));
+  };
+  readonly handleLLMError: RunErrorCallback = this.handleChainError;
+  readonly handleToolError: RunErrorCallback = this.handleChainError;
+  readonly handleRetrieverError: RunErrorCallback = this.handleChainError;
 
   handleAgentAction(action: unknown, runId: string): void {
-    try {
-      const state = this._tracker.get(runId);
-      if (state === undefined) return;
-      const a = asDict(action);
-      const attrs: Record<string, AttributeValue> = {};
-      if (typeof a["tool"] === "string") attrs[ATTR_GEN_AI_TOOL_NAME] = a["tool"];
-      this._payload(attrs, "langchain.agent.tool_input", a["toolInput"]);
-      this._payload(attrs, "langchain.agent.log", a["log"]);
-      state.span.addEvent(EVENT_AGENT_ACTION, attrs);
-    } catch (err) {
-      this._fail("handleAgentAction", err);
-    }
+    this._guarded("handleAgentAction", () => {
+      this._tracker.addEvent(runId, EVENT_AGENT_ACTION, () => {
+        const a = asDict(action);
+        const attrs: Record<string, AttributeValue> = {};
+        if (typeof a["tool"] === "string") attrs[ATTR_GEN_AI_TOOL_NAME] = a["tool"];
+        this._payload(attrs, "langchain.agent.tool_input", a["toolInput"]);
+        this._payload(attrs, "langchain.agent.log", a["log"]);
+        return attrs;
+      });
+    });
   }
 
   handleAgentEnd(action: unknown, runId: string): void {
-    try {
-      const state = this._tracker.get(runId);
-      if (state === undefined) return;
-      const attrs: Record<string, AttributeValue> = {};
-      this._payload(attrs, "langchain.agent.return_values", asDict(action)["returnValues"]);
-      state.span.addEvent(EVENT_AGENT_FINISH, attrs);
-    } catch (err) {
-      this._fail("handleAgentEnd", err);
-    }
+    this._guarded("handleAgentEnd", () => {
+      this._tracker.addEvent(runId, EVENT_AGENT_FINISH, () => {
+        const attrs: Record<string, AttributeValue> = {};
+        this._payload(attrs, "langchain.agent.return_values", asDict(action)["returnValues"]);
+        return attrs;
+      });
+    });
   }
 
   handleCustomEvent(eventName: unknown, data: unknown, runId: string): void {
-    try {
-      const state = this._tracker.get(runId);
-      if (state === undefined) return;
-      const attrs: Record<string, AttributeValue> = { "langchain.custom_event.name": String(eventName) };
-      this._payload(attrs, "langchain.custom_event.data", data);
-      state.span.addEvent(EVENT_CUSTOM, attrs);
-    } catch (err) {
-      this._fail("handleCustomEvent", err);
-    }
+    this._guarded("handleCustomEvent", () => {
+      this._tracker.addEvent(runId, EVENT_CUSTOM, () => {
+        const attrs: Record<string, AttributeValue> = { "langchain.custom_event.name": String(eventName) };
+        this._payload(attrs, "langchain.custom_event.data", data);
+        return attrs;
+      });
+    });
   }
 
   // ---- internals ----
@@ -431,8 +385,13 @@ export class OpenTelemetryCallbackHandler {
     putPayload(attrs, key, value, this._options);
   }
 
-  private _fail(callback: string, err: unknown): void {
-    this._diag.error(`${callback} failed; the run is traced as far as it got`, err);
+  /** The one guard around every callback body. */
+  private _guarded(callback: string, body: () => void): void {
+    try {
+      body();
+    } catch (err) {
+      this._diag.error(`${callback} failed; the run is traced as far as it got`, err);
+    }
   }
 }
 

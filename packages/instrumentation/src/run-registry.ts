@@ -1,7 +1,10 @@
 import type { AttributeValue, Context, Span } from "@opentelemetry/api";
 import type { RunInfo } from "./types.js";
 
-/** What the handler keeps for a run between its start and its end. */
+/**
+ * What the tracker keeps for a run between its start and its end. Only the run tracker writes it (the streaming
+ * progress); everyone else sees a {@link RunView}.
+ */
 export interface RunState {
   readonly span: Span;
   /** The context with this run's span active: the parent context of its children. */
@@ -14,10 +17,9 @@ export interface RunState {
   /** Run identity repeated on every audit record of the run (IDs, type, name, context ids, model). */
   readonly identity: Readonly<Record<string, AttributeValue>>;
   readonly startedAtMillis: number;
+  /** When the first streamed chunk arrived (model runs), on the tracker's clock. */
   firstChunkAtMillis: number | undefined;
   chunkCount: number;
-  /** Whether the start carried the inputs (streamed runs report them only at the end). */
-  inputsRecorded: boolean;
   /** `langchain.redactions.*` counts of the start, added to the end's on the span. */
   readonly startRedactions: Readonly<Record<string, number>> | undefined;
 }

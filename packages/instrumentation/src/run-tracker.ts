@@ -26,7 +26,6 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_LANGCHAIN_INPUTS,
   ATTR_LANGCHAIN_PARENT_RUN_ID,
   ATTR_LANGCHAIN_RUN_ID,
   ATTR_LANGCHAIN_RUN_NAME,
@@ -34,6 +33,7 @@ import {
   ATTR_LANGCHAIN_SERIALIZED_ID,
   ATTR_LANGCHAIN_REDACTIONS_PREFIX,
   ATTR_LANGCHAIN_TAGS,
+  EVENT_FIRST_CHUNK,
   EVENT_INTERRUPT,
 } from "./semconv.js";
 
@@ -53,12 +53,35 @@ export interface RunStart {
   attributes?: (attrs: Record<string, AttributeValue>) => void;
 }
 
+/** What the tracker shows of an open run to the code that describes its end. */
+export type RunView = Pick<Readonly<RunState>, "info" | "startedAtMillis" | "firstChunkAtMillis" | "chunkCount">;
+
+/** Adds a run type's end attributes; called only when a span or record will carry them. */
+export type EndAttributes = (run: RunView, attrs: Record<string, AttributeValue>) => void;
+
+/** How a run that returned (rather than threw) is described to {@link RunTracker.end}. */
+export interface RunEnd {
+  /** The run's output, for the span end hook. */
+  output: unknown;
+  /**
+   * Set when the run returned a result that reports a failure (a tool's error `ToolMessage`): the run ends with
+   * status ERROR and `error.type` = `type`, though nothing was thrown.
+   */
+  failure?: { type: string; message: string } | undefined;
+  attributes?: EndAttributes | undefined;
+}
+
 /** Where the tracker gets its telemetry and options (they can change after construction). */
 export interface TrackerSource {
   tracer: () => Tracer;
   logger: () => Logger;
   options: () => ResolvedTracingOptions;
   diag: DiagLogger;
+  /**
+   * The clock for durations, time to first chunk and the TTL, in milliseconds.
+   * @default performance.now
+   */
+  now?: () => number;
 }
 
 /** End attributes for the span: redaction counts summed with the start's, so the span holds the run's totals. */
@@ -89,7 +112,8 @@ function asTags(value: unknown): string[] {
 /**
  * The lifecycle of runs: opens a span (and a start record) per run with run-derived IDs, ends it exactly once
  * (with an end or error record), and ends runs that never report an end (their root ended, their TTL passed,
- * shutdown). Knows nothing of LangChain's callback signatures: {@link OpenTelemetryCallbackHandler} maps those.
+ * shutdown). The one owner of run state. Knows nothing of LangChain's callback signatures or payload keys:
+ * {@link OpenTelemetryCallbackHandler} maps those.
  */
 export class RunTracker {
   private readonly _runs = new RunRegistry();
@@ -97,13 +121,15 @@ export class RunTracker {
   private readonly _getLogger: () => Logger;
   private readonly _getOptions: () => ResolvedTracingOptions;
   private readonly _diag: DiagLogger;
-  private _ttlTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly _now: () => number;
+  private _ttlTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(source: TrackerSource) {
     this._getTracer = source.tracer;
     this._getLogger = source.logger;
     this._getOptions = source.options;
     this._diag = source.diag;
+    this._now = source.now ?? (() => performance.now());
   }
 
   private get _options(): ResolvedTracingOptions {
@@ -115,11 +141,6 @@ export class RunTracker {
     return this._runs.size;
   }
 
-  /** An open run's state (for events on its span). */
-  get(runId: string | undefined): RunState | undefined {
-    return this._runs.get(runId);
-  }
-
   /** The context in which a run's children start (its span active), while the run is open. */
   contextForRun(runId: string | undefined): Context | undefined {
     return this._runs.get(runId)?.context;
@@ -128,6 +149,23 @@ export class RunTracker {
   /** Ends every open run as ERROR with `reason`. */
   endAll(reason: string): void {
     for (const state of this._runs.all()) this._abandon(state, reason);
+  }
+
+  /** Counts one streamed chunk of an open run; the first is timed and marked with an event on the span. */
+  recordChunk(runId: string): void {
+    const state = this._runs.get(runId);
+    if (state === undefined) return;
+    state.chunkCount++;
+    if (state.firstChunkAtMillis === undefined) {
+      state.firstChunkAtMillis = this._now();
+      state.span.addEvent(EVENT_FIRST_CHUNK);
+    }
+  }
+
+  /** Adds an event to an open run's span; `attributes` is built only when the run is open. */
+  addEvent(runId: string, name: string, attributes: () => Attributes): void {
+    const state = this._runs.get(runId);
+    if (state !== undefined) state.span.addEvent(name, attributes());
   }
 
   /** Opens a run: its span (or, with spans off, its IDs), its start record, its registry entry. */
@@ -186,10 +224,9 @@ export class RunTracker {
       rootRunId: parent?.rootRunId ?? run.runId,
       inherited,
       identity,
-      startedAtMillis: performance.now(),
+      startedAtMillis: this._now(),
       firstChunkAtMillis: undefined,
       chunkCount: 0,
-      inputsRecorded: attrs[ATTR_LANGCHAIN_INPUTS] !== undefined || attrs[ATTR_LANGCHAIN_INPUTS + ".sha256"] !== undefined,
       startRedactions: this._options.redactor === undefined ? undefined : redactionCounts(attrs),
     });
     this._armTtl();
@@ -229,47 +266,66 @@ export class RunTracker {
   }
 
   /**
-   * Ends a run exactly once: error or end attributes, its end or error record, the span; a root's end also ends
-   * the runs it left open. `addAttributes` runs only when someone will read the details.
+   * Ends a run that returned: its end attributes, its end record (an error record when `end.failure` says the
+   * result reports a failure), the span. A root's end also ends the runs it left open.
    */
-  end(
+  end(runId: string, end: RunEnd): void {
+    this._close(runId, (state, attrs) => {
+      const { span } = state;
+      let status: RunStatus = "ok";
+      if (end.failure !== undefined) {
+        status = "error";
+        span.setStatus({ code: SpanStatusCode.ERROR, message: end.failure.message });
+        attrs[ATTR_ERROR_TYPE] = end.failure.type;
+      }
+      if (end.attributes !== undefined && (this._options.emitAuditRecords || span.isRecording())) {
+        end.attributes(state, attrs);
+      }
+      if (Object.keys(attrs).length > 0) span.setAttributes(withStartCounts(attrs, state.startRedactions));
+      return { status, result: { output: end.output } };
+    });
+  }
+
+  /**
+   * Ends a run that threw: status ERROR, `error.type` and an exception event, its error record; LangGraph control
+   * flow (interrupts) ends it as `interrupted` instead, status unset. A root's end also ends the runs it left open.
+   */
+  fail(runId: string, error: unknown): void {
+    this._close(runId, (state, attrs) => {
+      const { span } = state;
+      if (isControlFlowSignal(error)) {
+        attrs["langchain.signal"] = errorTypeOf(error);
+        span.addEvent(EVENT_INTERRUPT, { "langchain.signal": attrs["langchain.signal"] });
+        return { status: "interrupted", result: { error } };
+      }
+      const redact = redactionFor(attrs, this._options);
+      Object.assign(attrs, recordError(span, error, this._options.contentPolicy, (text) => redactText(text, redact)));
+      const counts = redactionCounts(attrs);
+      if (counts !== undefined) span.setAttributes(withStartCounts(counts, state.startRedactions));
+      return { status: "error", result: { error } };
+    });
+  }
+
+  /**
+   * Ends a run exactly once: `describe` sets the span's end state and returns the record's status and what the end
+   * hook is told; then the end record, the hook, the span's end; a root's end also ends the runs it left open.
+   */
+  private _close(
     runId: string,
-    output: unknown,
-    error: unknown,
-    addAttributes?: (state: RunState, attrs: Record<string, AttributeValue>) => void,
+    describe: (state: RunState, attrs: Record<string, AttributeValue>) => { status: RunStatus; result: { output?: unknown; error?: unknown } },
   ): void {
     const state = this._runs.remove(runId);
     if (state === undefined) return;
     const { span } = state;
-    const recordsOn = this._options.emitAuditRecords;
     const attrs: Record<string, AttributeValue> = {};
-    let status: RunStatus = "ok";
     try {
-      if (error !== undefined) {
-        if (isControlFlowSignal(error)) {
-          status = "interrupted";
-          attrs["langchain.signal"] = errorTypeOf(error);
-          span.addEvent(EVENT_INTERRUPT, { "langchain.signal": attrs["langchain.signal"] });
-        } else {
-          status = "error";
-          const redact = redactionFor(attrs, this._options);
-          Object.assign(attrs, recordError(span, error, this._options.contentPolicy, (text) => redactText(text, redact)));
-          const counts = redactionCounts(attrs);
-          if (counts !== undefined) span.setAttributes(withStartCounts(counts, state.startRedactions));
-        }
-      } else if (addAttributes !== undefined && (recordsOn || span.isRecording())) {
-        addAttributes(state, attrs);
-        if (attrs[ATTR_ERROR_TYPE] !== undefined) status = "error";
-        span.setAttributes(withStartCounts(attrs, state.startRedactions));
-      }
-      if (recordsOn) {
-        const duration = performance.now() - state.startedAtMillis;
+      const { status, result } = describe(state, attrs);
+      if (this._options.emitAuditRecords) {
+        const duration = this._now() - state.startedAtMillis;
         this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, status, duration));
       }
       const hook = this._options.spanEndHook;
-      if (hook !== undefined) {
-        this._guard("spanEndHook", () => hook(span, state.info, error !== undefined ? { error } : { output }));
-      }
+      if (hook !== undefined) this._guard("spanEndHook", () => hook(span, state.info, result));
     } finally {
       span.end();
       if (state.rootRunId === runId) this._closeTree(runId);
@@ -290,7 +346,7 @@ export class RunTracker {
       state.span.setAttribute(ATTR_ERROR_TYPE, "RunAbandoned");
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: `run did not end: ${reason}` });
       if (this._options.emitAuditRecords) {
-        const duration = performance.now() - state.startedAtMillis;
+        const duration = this._now() - state.startedAtMillis;
         const attrs = { [ATTR_ERROR_TYPE]: "RunAbandoned", "langchain.abandon_reason": reason };
         this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, "error", duration));
       }
@@ -304,20 +360,23 @@ export class RunTracker {
     this._disarmTtlIfIdle();
   }
 
+  /** One timer while runs are open; each tick reads `runTtlMillis` afresh, so a new config applies at once. */
   private _armTtl(): void {
     if (this._ttlTimer !== undefined) return;
-    const ttl = this._options.runTtlMillis;
-    this._ttlTimer = setInterval(() => {
-      for (const state of this._runs.expired(performance.now(), ttl)) {
+    this._ttlTimer = setTimeout(() => {
+      this._ttlTimer = undefined;
+      const ttl = this._options.runTtlMillis;
+      for (const state of this._runs.expired(this._now(), ttl)) {
         this._abandon(state, `no end within runTtlMillis (${ttl} ms)`);
       }
-    }, Math.min(ttl, 60_000));
+      if (this._runs.size > 0) this._armTtl();
+    }, Math.min(this._options.runTtlMillis, 60_000));
     this._ttlTimer.unref?.();
   }
 
   private _disarmTtlIfIdle(): void {
     if (this._runs.size === 0 && this._ttlTimer !== undefined) {
-      clearInterval(this._ttlTimer);
+      clearTimeout(this._ttlTimer);
       this._ttlTimer = undefined;
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import { OpenTelemetryCallbackHandler } from "../src/handler.js";
 import { renderTree, setupTracing, spanOfRun } from "./helpers.js";
@@ -227,12 +227,19 @@ describe("OpenTelemetryCallbackHandler driven with fixed run IDs", () => {
     expect(h.openRunCount).toBe(0);
   });
 
-  it("ends runs past their TTL", async () => {
-    const h = handler({ runTtlMillis: 20 });
-    h.handleChainStart(SEQ_SERIALIZED, {}, ROOT, undefined, [], {}, undefined, "seq");
-    await new Promise((r) => setTimeout(r, 80));
-    expect(spans().map((s) => s.status.message)).toEqual(["run did not end: no end within runTtlMillis (20 ms)"]);
-    expect(h.openRunCount).toBe(0);
+  it("ends runs past their TTL", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      const h = handler({ runTtlMillis: 20 });
+      h.handleChainStart(SEQ_SERIALIZED, {}, ROOT, undefined, [], {}, undefined, "seq");
+      vi.advanceTimersByTime(19);
+      expect(h.openRunCount).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(spans().map((s) => s.status.message)).toEqual(["run did not end: no end within runTtlMillis (20 ms)"]);
+      expect(h.openRunCount).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("treats LangGraph interrupts as control flow, not errors", () => {
