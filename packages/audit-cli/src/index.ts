@@ -5,6 +5,6 @@ export type { MalformedEntry, VerifyOptions, VerifyReport } from "./verify/verif
 export { expandPaths } from "./trail/paths.js";
 export type { TrailFile } from "./trail/paths.js";
 export type { ChainReport, RecordProblem } from "./verify/chain-verifier.js";
-export type { UnmatchedStart } from "./verify/run-tracker.js";
+export type { UnmatchedStart } from "./verify/open-runs.js";
 export type { SessionRow } from "./commands/sessions.js";
 export { EXPORT_FIELDS } from "./commands/export.js";

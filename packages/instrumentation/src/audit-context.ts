@@ -12,10 +12,10 @@ import {
 
 /** Metadata keys that name the identity a run belongs to, in order of preference. */
 export const DEFAULT_CONTEXT_KEYS: ContextKeys = {
-  session: ["session.id", "session_id", "sessionId"],
-  user: ["user.id", "user_id", "userId"],
-  tenant: ["tenant.id", "tenant_id", "tenantId"],
-  conversation: ["gen_ai.conversation.id", "conversation_id", "conversationId", "thread_id"],
+  session: [ATTR_SESSION_ID, "session_id", "sessionId"],
+  user: [ATTR_USER_ID, "user_id", "userId"],
+  tenant: [ATTR_TENANT_ID, "tenant_id", "tenantId"],
+  conversation: [ATTR_GEN_AI_CONVERSATION_ID, "conversation_id", "conversationId", "thread_id"],
   appVersion: ["app.version", "app_version", "appVersion"],
   promptName: ["prompt.name", "prompt_name", "promptName"],
   promptVersion: ["prompt.version", "prompt_version", "promptVersion"],

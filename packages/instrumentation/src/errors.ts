@@ -1,6 +1,6 @@
 import { SpanStatusCode, type Span } from "@opentelemetry/api";
 import type { ContentPolicy } from "./types.js";
-import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE } from "./semconv.js";
+import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE, EVENT_EXCEPTION } from "./semconv.js";
 
 // LangGraph throws these to steer the graph (human-in-the-loop interrupts, commands to a parent graph).
 const CONTROL_FLOW_ERRORS = new Set(["GraphInterrupt", "NodeInterrupt", "ParentCommand", "GraphBubbleUp"]);
@@ -52,17 +52,17 @@ export function recordError(
   span.setAttribute(ATTR_ERROR_TYPE, type);
   if (policy === "none") {
     span.setStatus({ code: SpanStatusCode.ERROR, message: type });
-    span.addEvent("exception", { "exception.type": type });
+    span.addEvent(EVENT_EXCEPTION, { [ATTR_EXCEPTION_TYPE]: type });
     return { [ATTR_ERROR_TYPE]: type };
   }
   // Under `redacted`, message and stack go through the redactor like every other payload.
   const message = redact(messageOf(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   const stack = (error as { stack?: unknown } | null)?.stack;
-  span.addEvent("exception", {
-    "exception.type": type,
-    "exception.message": message,
-    ...(typeof stack === "string" ? { "exception.stacktrace": redact(stack) } : {}),
+  span.addEvent(EVENT_EXCEPTION, {
+    [ATTR_EXCEPTION_TYPE]: type,
+    [ATTR_EXCEPTION_MESSAGE]: message,
+    ...(typeof stack === "string" ? { [ATTR_EXCEPTION_STACKTRACE]: redact(stack) } : {}),
   });
   return { [ATTR_ERROR_TYPE]: type, [ATTR_EXCEPTION_MESSAGE]: message };
 }

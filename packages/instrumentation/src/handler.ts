@@ -29,7 +29,12 @@ import {
   ATTR_GEN_AI_TOOL_DESCRIPTION,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
+  ATTR_LANGCHAIN_AGENT_LOG,
+  ATTR_LANGCHAIN_AGENT_RETURN_VALUES,
+  ATTR_LANGCHAIN_AGENT_TOOL_INPUT,
   ATTR_LANGCHAIN_CACHE_HIT,
+  ATTR_LANGCHAIN_CUSTOM_EVENT_DATA,
+  ATTR_LANGCHAIN_CUSTOM_EVENT_NAME,
   ATTR_LANGCHAIN_INPUTS,
   ATTR_LANGCHAIN_OUTPUTS,
   ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT,
@@ -323,8 +328,8 @@ export class OpenTelemetryCallbackHandler {
         const a = asDict(action);
         const attrs: Record<string, AttributeValue> = {};
         if (typeof a["tool"] === "string") attrs[ATTR_GEN_AI_TOOL_NAME] = a["tool"];
-        this._payload(attrs, "langchain.agent.tool_input", a["toolInput"]);
-        this._payload(attrs, "langchain.agent.log", a["log"]);
+        this._payload(attrs, ATTR_LANGCHAIN_AGENT_TOOL_INPUT, a["toolInput"]);
+        this._payload(attrs, ATTR_LANGCHAIN_AGENT_LOG, a["log"]);
         return attrs;
       });
     });
@@ -334,7 +339,7 @@ export class OpenTelemetryCallbackHandler {
     this._guarded("handleAgentEnd", () => {
       this._tracker.addEvent(runId, EVENT_AGENT_FINISH, () => {
         const attrs: Record<string, AttributeValue> = {};
-        this._payload(attrs, "langchain.agent.return_values", asDict(action)["returnValues"]);
+        this._payload(attrs, ATTR_LANGCHAIN_AGENT_RETURN_VALUES, asDict(action)["returnValues"]);
         return attrs;
       });
     });
@@ -343,8 +348,8 @@ export class OpenTelemetryCallbackHandler {
   handleCustomEvent(eventName: unknown, data: unknown, runId: string): void {
     this._guarded("handleCustomEvent", () => {
       this._tracker.addEvent(runId, EVENT_CUSTOM, () => {
-        const attrs: Record<string, AttributeValue> = { "langchain.custom_event.name": String(eventName) };
-        this._payload(attrs, "langchain.custom_event.data", data);
+        const attrs: Record<string, AttributeValue> = { [ATTR_LANGCHAIN_CUSTOM_EVENT_NAME]: String(eventName) };
+        this._payload(attrs, ATTR_LANGCHAIN_CUSTOM_EVENT_DATA, data);
         return attrs;
       });
     });

@@ -1,4 +1,4 @@
-export { OpenTelemetryCallbackHandler, HANDLER_MARK } from "./handler.js";
+export { OpenTelemetryCallbackHandler } from "./handler.js";
 export { LangChainInstrumentation } from "./instrumentation.js";
 export type { LangChainModules } from "./instrumentation.js";
 export { RunIdGenerator, spanIdFromRunId, traceIdFromRunId } from "./ids.js";

@@ -24,6 +24,8 @@ import { errorTypeOf, isControlFlowSignal, recordError } from "./errors.js";
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_LANGCHAIN_ABANDON_REASON,
+  ATTR_LANGCHAIN_SIGNAL,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_LANGCHAIN_PARENT_RUN_ID,
@@ -34,6 +36,7 @@ import {
   ATTR_LANGCHAIN_REDACTIONS_PREFIX,
   ATTR_LANGCHAIN_TAGS,
   EVENT_FIRST_CHUNK,
+  ERROR_TYPE_RUN_ABANDONED,
   EVENT_INTERRUPT,
 } from "./semconv.js";
 
@@ -294,8 +297,8 @@ export class RunTracker {
     this._close(runId, (state, attrs) => {
       const { span } = state;
       if (isControlFlowSignal(error)) {
-        attrs["langchain.signal"] = errorTypeOf(error);
-        span.addEvent(EVENT_INTERRUPT, { "langchain.signal": attrs["langchain.signal"] });
+        attrs[ATTR_LANGCHAIN_SIGNAL] = errorTypeOf(error);
+        span.addEvent(EVENT_INTERRUPT, { [ATTR_LANGCHAIN_SIGNAL]: attrs[ATTR_LANGCHAIN_SIGNAL] });
         return { status: "interrupted", result: { error } };
       }
       const redact = redactionFor(attrs, this._options);
@@ -343,11 +346,11 @@ export class RunTracker {
   private _abandon(state: RunState, reason: string): void {
     if (this._runs.remove(state.info.runId) === undefined) return;
     try {
-      state.span.setAttribute(ATTR_ERROR_TYPE, "RunAbandoned");
+      state.span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_RUN_ABANDONED);
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: `run did not end: ${reason}` });
       if (this._options.emitAuditRecords) {
         const duration = this._now() - state.startedAtMillis;
-        const attrs = { [ATTR_ERROR_TYPE]: "RunAbandoned", "langchain.abandon_reason": reason };
+        const attrs = { [ATTR_ERROR_TYPE]: ERROR_TYPE_RUN_ABANDONED, [ATTR_LANGCHAIN_ABANDON_REASON]: reason };
         this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, "error", duration));
       }
       const hook = this._options.spanEndHook;

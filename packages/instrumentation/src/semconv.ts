@@ -1,8 +1,11 @@
 /**
- * Incubating semantic-convention names this package emits, in one place.
+ * Every attribute and event name langchain-otel writes, in one place: the instrumentation's spans and audit
+ * records, the distro's integrity fields and checkpoints, and what the audit CLI reads back. The CLI imports this
+ * module (`@langchain-otel/instrumentation/semconv`, which loads nothing else), so a writer and its verifier
+ * cannot drift apart.
  * GenAI conventions: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
- * Stable names (error.type, server.address) come from @opentelemetry/semantic-conventions in the SDK;
- * the instrumentation depends on the API only, so it spells the few it uses here too.
+ * Stable names (error.type, exception.*, service.instance.id) come from @opentelemetry/semantic-conventions in
+ * the SDK; the instrumentation depends on the API only, so it spells the few it uses here too.
  */
 
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/
@@ -49,6 +52,11 @@ export const GEN_AI_OPERATION_RETRIEVAL = "retrieval";
 
 // Stable: https://opentelemetry.io/docs/specs/semconv/registry/attributes/error/
 export const ATTR_ERROR_TYPE = "error.type";
+// Stable: https://opentelemetry.io/docs/specs/semconv/registry/attributes/exception/
+export const ATTR_EXCEPTION_TYPE = "exception.type";
+export const ATTR_EXCEPTION_STACKTRACE = "exception.stacktrace";
+/** The span event of an error (stable name, from the trace API's `recordException`). */
+export const EVENT_EXCEPTION = "exception";
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/session/
 export const ATTR_SESSION_ID = "session.id";
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/user/
@@ -105,5 +113,27 @@ export const EVENT_RUN_ERROR = "langchain.run.error";
 /** `ok`, `error`, or `interrupted` (LangGraph control flow). */
 export const ATTR_LANGCHAIN_STATUS = "langchain.status";
 export const ATTR_LANGCHAIN_DURATION_MS = "langchain.duration_ms";
-/** On an error record: the error message (content policy `full` only). */
+/** On an error record and the exception event: the error message (content policy `full` only). */
 export const ATTR_EXCEPTION_MESSAGE = "exception.message";
+
+// Span event attributes: agent steps and custom events (payloads under the content policy).
+export const ATTR_LANGCHAIN_AGENT_TOOL_INPUT = "langchain.agent.tool_input";
+export const ATTR_LANGCHAIN_AGENT_LOG = "langchain.agent.log";
+export const ATTR_LANGCHAIN_AGENT_RETURN_VALUES = "langchain.agent.return_values";
+export const ATTR_LANGCHAIN_CUSTOM_EVENT_NAME = "langchain.custom_event.name";
+export const ATTR_LANGCHAIN_CUSTOM_EVENT_DATA = "langchain.custom_event.data";
+/** The class of a LangGraph control-flow signal (`GraphInterrupt`, `ParentCommand`) that ended a run. */
+export const ATTR_LANGCHAIN_SIGNAL = "langchain.signal";
+/** Why a run was ended as `RunAbandoned` (its root ended first, the TTL, shutdown). */
+export const ATTR_LANGCHAIN_ABANDON_REASON = "langchain.abandon_reason";
+/** `error.type` of a run that never ended and was closed for it. */
+export const ERROR_TYPE_RUN_ABANDONED = "RunAbandoned";
+
+// Integrity (the distro stamps these; packages/node/src/integrity/README.md is their specification).
+// https://opentelemetry.io/docs/specs/semconv/registry/attributes/service/ (stable)
+/** Resource attribute naming the process instance; with `audit.chain` it names a record's chain. */
+export const ATTR_SERVICE_INSTANCE_ID = "service.instance.id";
+/** Position of a record in its chain: an integer from 1, per chain and signal, without gaps. */
+export const ATTR_AUDIT_SEQ = "audit.seq";
+/** Lower-case hex SHA-256 linking a record to its predecessor in the chain. */
+export const ATTR_AUDIT_HASH = "audit.hash";

@@ -1,6 +1,7 @@
 import { SpanKind } from "@opentelemetry/api";
 import type { RunType } from "./types.js";
 import {
+  ATTR_GEN_AI_AGENT_NAME,
   GEN_AI_OPERATION_CHAT,
   GEN_AI_OPERATION_EXECUTE_TOOL,
   GEN_AI_OPERATION_INVOKE_AGENT,
@@ -44,7 +45,7 @@ export function classifyChainRun(
   if (runType === "parser") return "parser";
   const cls = serializedClassName(serialized);
   if (metadata["langgraph_node"] !== undefined && metadata["langgraph_node"] === runName) return "graph_node";
-  if ((cls !== undefined && AGENT_CLASSES.has(cls)) || metadata["gen_ai.agent.name"] !== undefined) return "agent";
+  if ((cls !== undefined && AGENT_CLASSES.has(cls)) || metadata[ATTR_GEN_AI_AGENT_NAME] !== undefined) return "agent";
   if ((cls !== undefined && GRAPH_CLASSES.has(cls)) || runName === "LangGraph") {
     return /agent/i.test(runName) ? "agent" : "graph";
   }

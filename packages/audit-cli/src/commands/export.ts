@@ -1,3 +1,21 @@
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_LANGCHAIN_DURATION_MS,
+  ATTR_LANGCHAIN_PARENT_RUN_ID,
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_LANGCHAIN_RUN_NAME,
+  ATTR_LANGCHAIN_RUN_TYPE,
+  ATTR_LANGCHAIN_STATUS,
+  ATTR_SESSION_ID,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
+  EVENT_RUN_END,
+  EVENT_RUN_ERROR,
+  EVENT_RUN_START,
+} from "@langchain-otel/instrumentation/semconv";
 import { LineWriter, type CommandIo } from "../output.js";
 import { Deduper } from "../trail/dedupe.js";
 import { expandPaths } from "../trail/paths.js";
@@ -5,7 +23,7 @@ import { progressFor } from "../trail/progress.js";
 import { readTrail, type LogItem } from "../trail/reader.js";
 import { attributeMap, auditSeqOf, isoTime, nanosOf, numberAttr, stringAttr } from "../trail/values.js";
 import { UsageError, parseCommandArgs } from "../usage.js";
-import { EVENT_RUN_END, EVENT_RUN_ERROR, EVENT_RUN_START, auditEventOf } from "../verify/run-tracker.js";
+import { auditEventOf } from "../trail/audit-event.js";
 import { csvRecord } from "../format/csv.js";
 
 export const EXPORT_HELP = `Usage: langchain-otel-audit export [options] [file|dir]...
@@ -56,19 +74,19 @@ function flatEvent(item: LogItem, event: string, attributes: ReturnType<typeof a
     seq: auditSeqOf(r.attributes) ?? null,
     trace_id: typeof r.traceId === "string" && r.traceId !== "" ? r.traceId : null,
     span_id: typeof r.spanId === "string" && r.spanId !== "" ? r.spanId : null,
-    run_id: stringAttr(attributes, "langchain.run_id") ?? null,
-    parent_run_id: stringAttr(attributes, "langchain.parent_run_id") ?? null,
-    run_type: stringAttr(attributes, "langchain.run_type") ?? null,
-    run_name: stringAttr(attributes, "langchain.run_name") ?? null,
-    session: stringAttr(attributes, "session.id") ?? null,
-    user: stringAttr(attributes, "user.id") ?? null,
-    tenant: stringAttr(attributes, "tenant.id") ?? null,
-    model: stringAttr(attributes, "gen_ai.request.model") ?? null,
-    status: stringAttr(attributes, "langchain.status") ?? null,
-    error_type: stringAttr(attributes, "error.type") ?? null,
-    duration_ms: numberAttr(attributes, "langchain.duration_ms") ?? null,
-    input_tokens: numberAttr(attributes, "gen_ai.usage.input_tokens") ?? null,
-    output_tokens: numberAttr(attributes, "gen_ai.usage.output_tokens") ?? null,
+    run_id: stringAttr(attributes, ATTR_LANGCHAIN_RUN_ID) ?? null,
+    parent_run_id: stringAttr(attributes, ATTR_LANGCHAIN_PARENT_RUN_ID) ?? null,
+    run_type: stringAttr(attributes, ATTR_LANGCHAIN_RUN_TYPE) ?? null,
+    run_name: stringAttr(attributes, ATTR_LANGCHAIN_RUN_NAME) ?? null,
+    session: stringAttr(attributes, ATTR_SESSION_ID) ?? null,
+    user: stringAttr(attributes, ATTR_USER_ID) ?? null,
+    tenant: stringAttr(attributes, ATTR_TENANT_ID) ?? null,
+    model: stringAttr(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
+    status: stringAttr(attributes, ATTR_LANGCHAIN_STATUS) ?? null,
+    error_type: stringAttr(attributes, ATTR_ERROR_TYPE) ?? null,
+    duration_ms: numberAttr(attributes, ATTR_LANGCHAIN_DURATION_MS) ?? null,
+    input_tokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? null,
+    output_tokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? null,
   };
 }
 

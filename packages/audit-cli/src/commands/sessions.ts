@@ -1,3 +1,13 @@
+import {
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SESSION_ID,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
+  EVENT_RUN_END,
+  EVENT_RUN_ERROR,
+  EVENT_RUN_START,
+} from "@langchain-otel/instrumentation/semconv";
 import { LineWriter, type CommandIo } from "../output.js";
 import { Deduper } from "../trail/dedupe.js";
 import { expandPaths } from "../trail/paths.js";
@@ -5,7 +15,7 @@ import { progressFor } from "../trail/progress.js";
 import { readTrail, type LogItem, type SpanItem } from "../trail/reader.js";
 import { OTLP_STATUS_CODE_ERROR, attributeMap, isoTime, nanosOf, numberAttr, stringAttr, type PlainValue } from "../trail/values.js";
 import { parseCommandArgs } from "../usage.js";
-import { EVENT_RUN_END, EVENT_RUN_ERROR, EVENT_RUN_START, auditEventOf } from "../verify/run-tracker.js";
+import { auditEventOf } from "../trail/audit-event.js";
 import { table } from "../format/text.js";
 
 export const SESSIONS_HELP = `Usage: langchain-otel-audit sessions [options] [file|dir]...
@@ -40,8 +50,8 @@ function emptyStats(): SessionStats {
 function statsFor(map: Map<string, SessionStats>, session: string, attributes: Map<string, PlainValue>): SessionStats {
   let stats = map.get(session);
   if (stats === undefined) map.set(session, (stats = emptyStats()));
-  stats.user ??= stringAttr(attributes, "user.id");
-  stats.tenant ??= stringAttr(attributes, "tenant.id");
+  stats.user ??= stringAttr(attributes, ATTR_USER_ID);
+  stats.tenant ??= stringAttr(attributes, ATTR_TENANT_ID);
   return stats;
 }
 
@@ -81,7 +91,7 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
     const attributes = attributeMap(item.record.attributes);
     const event = auditEventOf(item, attributes);
     if (event !== EVENT_RUN_START && event !== EVENT_RUN_END && event !== EVENT_RUN_ERROR) return;
-    const session = stringAttr(attributes, "session.id");
+    const session = stringAttr(attributes, ATTR_SESSION_ID);
     if (session === undefined) return;
     const stats = statsFor(fromRecords, session, attributes);
     const time = nanosOf(item.record.timeUnixNano);
@@ -92,19 +102,19 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
     }
     if (event === EVENT_RUN_ERROR) stats.errors++;
     else stats.ends++;
-    stats.inputTokens += numberAttr(attributes, "gen_ai.usage.input_tokens") ?? 0;
-    stats.outputTokens += numberAttr(attributes, "gen_ai.usage.output_tokens") ?? 0;
+    stats.inputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? 0;
+    stats.outputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? 0;
   };
   const onSpan = (item: SpanItem): void => {
     const attributes = attributeMap(item.span.attributes);
-    const session = stringAttr(attributes, "session.id");
+    const session = stringAttr(attributes, ATTR_SESSION_ID);
     if (session === undefined) return;
     const stats = statsFor(fromSpans, session, attributes);
     widen(stats, nanosOf(item.span.startTimeUnixNano), nanosOf(item.span.endTimeUnixNano));
     stats.starts++;
     if (item.span.status?.code === OTLP_STATUS_CODE_ERROR) stats.errors++;
-    stats.inputTokens += numberAttr(attributes, "gen_ai.usage.input_tokens") ?? 0;
-    stats.outputTokens += numberAttr(attributes, "gen_ai.usage.output_tokens") ?? 0;
+    stats.inputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? 0;
+    stats.outputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? 0;
   };
   await readTrail(
     files,

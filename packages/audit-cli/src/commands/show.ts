@@ -1,3 +1,22 @@
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
+  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_LANGCHAIN_INPUTS,
+  ATTR_LANGCHAIN_OUTPUTS,
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_LANGCHAIN_RUN_TYPE,
+  ATTR_SESSION_ID,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
+  EVENT_INTERRUPT,
+} from "@langchain-otel/instrumentation/semconv";
 import { LineWriter, type CommandIo } from "../output.js";
 import { expandPaths, type TrailFile } from "../trail/paths.js";
 import { readTrail, type SpanItem } from "../trail/reader.js";
@@ -24,16 +43,15 @@ Exit status: 0 when something was found, 1 when nothing matched, 2 on a usage er
 const PAYLOAD_CHARS = 200;
 /** Payload attributes, inputs before outputs. */
 const PAYLOAD_KEYS = [
-  "langchain.inputs",
-  "gen_ai.input.messages",
-  "gen_ai.tool.call.arguments",
-  "gen_ai.retrieval.query.text",
-  "langchain.outputs",
-  "gen_ai.output.messages",
-  "gen_ai.tool.call.result",
-  "gen_ai.retrieval.documents",
+  ATTR_LANGCHAIN_INPUTS,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
+  ATTR_LANGCHAIN_OUTPUTS,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
 ];
-const EVENT_INTERRUPT = "langchain.interrupt";
 
 /** What a tree line needs of a span; payloads only when asked for. */
 interface RunNode {
@@ -63,15 +81,15 @@ function selectionOf(values: Record<string, string | boolean | undefined>): Sele
 function runLine(item: SpanItem, attributes: ReturnType<typeof attributeMap>): string {
   const span = item.span;
   const parts = [typeof span.name === "string" ? span.name : "?"];
-  const runType = stringAttr(attributes, "langchain.run_type");
+  const runType = stringAttr(attributes, ATTR_LANGCHAIN_RUN_TYPE);
   if (runType !== undefined) parts.push(`[${runType}]`);
   parts.push(`${millisBetween(nanosOf(span.startTimeUnixNano), nanosOf(span.endTimeUnixNano))} ms`);
-  const errorType = stringAttr(attributes, "error.type");
+  const errorType = stringAttr(attributes, ATTR_ERROR_TYPE);
   if (span.status?.code === OTLP_STATUS_CODE_ERROR) parts.push(errorType === undefined ? "error" : `error (${errorType})`);
   else if (Array.isArray(span.events) && span.events.some((e) => e?.name === EVENT_INTERRUPT)) parts.push("interrupted");
   else parts.push("ok");
-  const input = numberAttr(attributes, "gen_ai.usage.input_tokens");
-  const output = numberAttr(attributes, "gen_ai.usage.output_tokens");
+  const input = numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS);
+  const output = numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
   if (input !== undefined || output !== undefined) parts.push(`tokens ${input ?? 0} in, ${output ?? 0} out`);
   return parts.join(" ");
 }
@@ -133,7 +151,7 @@ function compareBig(a: bigint, b: bigint): number {
 async function findTraces(files: readonly TrailFile[], selection: Selection): Promise<{ traceIds: Set<string>; rootSpanId: string | undefined }> {
   const traceIds = new Set<string>();
   let rootSpanId: string | undefined;
-  const key = selection.kind === "session" ? "session.id" : "langchain.run_id";
+  const key = selection.kind === "session" ? ATTR_SESSION_ID : ATTR_LANGCHAIN_RUN_ID;
   await readTrail(files, {
     item(item) {
       if (item.signal !== "traces" || typeof item.span.traceId !== "string") return;
@@ -173,9 +191,9 @@ async function collectTraces(files: readonly TrailFile[], traceIds: Set<string>,
         line: runLine(item, attributes),
         payloads,
         start: nanosOf(item.span.startTimeUnixNano),
-        session: stringAttr(attributes, "session.id"),
-        user: stringAttr(attributes, "user.id"),
-        tenant: stringAttr(attributes, "tenant.id"),
+        session: stringAttr(attributes, ATTR_SESSION_ID),
+        user: stringAttr(attributes, ATTR_USER_ID),
+        tenant: stringAttr(attributes, ATTR_TENANT_ID),
       });
     },
     malformed() {},

@@ -3,7 +3,7 @@ import type { TrailFile } from "../trail/paths.js";
 import type { Progress } from "../trail/progress.js";
 import { readTrail, type TrailItem } from "../trail/reader.js";
 import { ChainVerifier, type ChainReport } from "./chain-verifier.js";
-import { RunTracker, type UnmatchedStart } from "./run-tracker.js";
+import { OpenRuns, type UnmatchedStart } from "./open-runs.js";
 
 /** Malformed lines listed in a report; all are counted. */
 export const MAX_MALFORMED_LISTED = 1000;
@@ -53,7 +53,7 @@ export interface VerifyOptions {
  */
 export async function verifyTrail(files: readonly TrailFile[], options: VerifyOptions = {}): Promise<VerifyReport> {
   const verifier = new ChainVerifier({ windowRecords: options.windowRecords ?? 131_072, pendingRecords: 10_000, pendingBytes: 64 * 1024 * 1024 });
-  const runs = new RunTracker();
+  const runs = new OpenRuns();
   const malformed: MalformedEntry[] = [];
   let malformedLines = 0;
   const lastMalformed = { file: "", line: 0 };

@@ -1,9 +1,14 @@
+import {
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_LANGCHAIN_RUN_NAME,
+  ATTR_LANGCHAIN_RUN_TYPE,
+  EVENT_RUN_END,
+  EVENT_RUN_ERROR,
+  EVENT_RUN_START,
+} from "@langchain-otel/instrumentation/semconv";
+import { auditEventOf } from "../trail/audit-event.js";
 import type { LogItem, Location } from "../trail/reader.js";
 import { attributeMap, stringAttr } from "../trail/values.js";
-
-export const EVENT_RUN_START = "langchain.run.start";
-export const EVENT_RUN_END = "langchain.run.end";
-export const EVENT_RUN_ERROR = "langchain.run.error";
 
 /** A `langchain.run.start` record with no end or error record for its run. */
 export interface UnmatchedStart {
@@ -22,18 +27,11 @@ interface OpenRun {
   readonly location: Location;
 }
 
-/** The audit event of a record: its `event.name` attribute, else its `eventName` field. */
-export function auditEventOf(item: LogItem, attributes = attributeMap(item.record.attributes)): string | undefined {
-  const name = stringAttr(attributes, "event.name");
-  if (name !== undefined) return name;
-  return typeof item.record.eventName === "string" && item.record.eventName !== "" ? item.record.eventName : undefined;
-}
-
 /**
- * Pairs run starts with their ends. Holds only the runs still open (deleted on end or error) and the ends that
+ * The runs a trail opened and did not close: pairs each `langchain.run.start` record with its end or error record. Holds only the runs still open (deleted on end or error) and the ends that
  * came before their start (a reordered batch), so memory follows the runs in flight, not the trail.
  */
-export class RunTracker {
+export class OpenRuns {
   private readonly _open = new Map<string, OpenRun>();
   private readonly _endedBeforeStart = new Set<string>();
 
@@ -41,13 +39,13 @@ export class RunTracker {
     const attributes = attributeMap(item.record.attributes);
     const event = auditEventOf(item, attributes);
     if (event !== EVENT_RUN_START && event !== EVENT_RUN_END && event !== EVENT_RUN_ERROR) return;
-    const runId = stringAttr(attributes, "langchain.run_id");
+    const runId = stringAttr(attributes, ATTR_LANGCHAIN_RUN_ID);
     if (runId === undefined) return;
     if (event === EVENT_RUN_START) {
       if (this._endedBeforeStart.delete(runId)) return;
       this._open.set(runId, {
-        runName: stringAttr(attributes, "langchain.run_name"),
-        runType: stringAttr(attributes, "langchain.run_type"),
+        runName: stringAttr(attributes, ATTR_LANGCHAIN_RUN_NAME),
+        runType: stringAttr(attributes, ATTR_LANGCHAIN_RUN_TYPE),
         instance: item.instance,
         location: item.location,
       });
