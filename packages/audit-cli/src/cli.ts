@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { EXPORT_HELP, exportCommand } from "./commands/export.js";
+import { REPORT_HELP, reportCommand } from "./commands/report.js";
+import { SERVE_HELP, serveCommand } from "./commands/serve.js";
 import { SESSIONS_HELP, sessionsCommand } from "./commands/sessions.js";
 import { SHOW_HELP, showCommand } from "./commands/show.js";
 import { VERIFY_HELP, verifyCommand } from "./commands/verify.js";
@@ -18,6 +20,9 @@ Commands:
   sessions [file|dir]...  one line per session: user, tenant, time span, runs, errors, tokens
   show [file|dir]...      the run tree of a session, trace or run (--session, --trace, --run)
   export [file|dir]...    one flat event per audit record, as NDJSON or CSV, for a SIEM
+  report --html <out> [file|dir]...
+                          the trail as one self-contained HTML page: verdict, sessions, run waterfalls
+  serve [file|dir]...     the same page on http://127.0.0.1:<port>/, reloading as the files change
 
 Run '${NAME} <command> --help' for a command's options. '${NAME} --version' prints the version.
 `;
@@ -29,6 +34,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sessions: { run: sessionsCommand, help: SESSIONS_HELP },
   show: { run: showCommand, help: SHOW_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
 };
 
 function version(): string {
