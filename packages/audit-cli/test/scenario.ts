@@ -57,3 +57,47 @@ export async function writeTrail(dir: string, groups: readonly (readonly RunSpec
 export function writeStandardTrail(dir: string): Promise<TrailWriter> {
   return writeTrail(dir, [[AGENT_RUN], [SHORT_RUN]]);
 }
+
+/**
+ * The agent run as a reviewer sees it in the HTML report: model calls with a cost, the agent's redaction counts,
+ * a failing tool whose payload holds markup (it must show as text).
+ */
+export const PRICED_AGENT_RUN: RunSpec = {
+  ...AGENT_RUN,
+  attributes: { "langchain.redactions.email": 2, "langchain.redactions.card_number": 1 },
+  children: [
+    { ...AGENT_RUN.children![0]!, attributes: { "gen_ai.usage.cost": 0.0000288 } },
+    { ...AGENT_RUN.children![1]!, inputs: '{"query":"<img src=x onerror=alert(1)></script>"}' },
+    { ...AGENT_RUN.children![2]!, attributes: { "gen_ai.usage.cost": 0.000039 } },
+  ],
+};
+
+/** A run the process died in: its root never ended (no span, a start record only); its model call did end. */
+export const CRASHED_RUN: RunSpec = {
+  id: "019ab3c6-0000-7000-8000-00000000cccc",
+  name: "triage",
+  type: "chain",
+  start: 120_000,
+  end: 121_000,
+  session: "s-3",
+  user: "u-3",
+  open: true,
+  children: [{ id: "019ab3c6-0000-7000-8000-00000000dddd", name: "ChatOpenAI", type: "llm", model: "gpt-4o-mini", start: 120_010, end: 120_400, tokens: [30, 9] }],
+};
+
+/**
+ * The trail the report tests read: the priced agent run (session s-1), the short run (s-2), the crashed run (s-3)
+ * and a loss record, each group one traces line and one logs line.
+ */
+export async function writeReviewTrail(dir: string): Promise<TrailWriter> {
+  const writer = new TrailWriter(dir, INSTANCE);
+  writer.run(PRICED_AGENT_RUN);
+  await writer.flush();
+  writer.run(SHORT_RUN);
+  await writer.flush();
+  writer.run(CRASHED_RUN);
+  writer.record("langchain.audit.loss", { "langchain.audit.loss.count": 512, "langchain.audit.loss.signal": "traces" }, 130_000, "export queue full: 512 spans dropped");
+  await writer.flush();
+  await writer.close();
+  return writer;
+}

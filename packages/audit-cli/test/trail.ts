@@ -26,6 +26,8 @@ export interface RunSpec {
   readonly error?: string;
   readonly inputs?: string;
   readonly outputs?: string;
+  /** Set on the span when it ends and on the end or error record (cost, redaction counts, …). */
+  readonly attributes?: Attributes;
   /** The process dies during this run: no end record, and its span is never exported. */
   readonly open?: boolean;
   readonly children?: readonly RunSpec[];
@@ -74,6 +76,20 @@ export class TrailWriter {
   /** Records a run tree: spans and audit records in the order the instrumentation emits them. */
   run(spec: RunSpec): this {
     this._run(spec, undefined, undefined);
+    return this;
+  }
+
+  /** Records a log record that is no run's: a `langchain.audit.loss` record, say. */
+  record(eventName: string, attributes: Attributes, at: number, body?: string): this {
+    this._loggerProvider.getLogger("@langchain-otel/node", "0.1.0").emit({
+      eventName,
+      severityNumber: SeverityNumber.WARN,
+      severityText: "WARN",
+      timestamp: T0 + at,
+      observedTimestamp: T0 + at,
+      ...(body === undefined ? {} : { body }),
+      attributes: { "event.name": eventName, ...attributes },
+    });
     return this;
   }
 
@@ -135,6 +151,7 @@ export class TrailWriter {
       ended["gen_ai.usage.output_tokens"] = spec.tokens[1];
     }
     if (spec.error !== undefined) ended["error.type"] = spec.error;
+    Object.assign(ended, spec.attributes);
     const failed = spec.error !== undefined;
     logger.emit({
       eventName: failed ? "langchain.run.error" : "langchain.run.end",
