@@ -1,10 +1,12 @@
-// Once per `pnpm test:e2e`: builds the local stack (a no-op when .cache/stack is up to date; about six minutes
-// on a fresh machine) and makes the run directory the test files put their stack state directories in.
+// Once per `pnpm test:e2e`: installs Debian's Chromium for the browser tests when missing, builds the local
+// stack (a no-op when .cache/stack is up to date; minutes on a fresh machine) and makes the run directory the
+// test files put their stack state directories in.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { build, down } from "../collector-config/scripts/stack.mjs";
+import { ensureChromium } from "./support/chromium.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,6 +18,8 @@ declare module "vitest" {
 const log = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const chromiumSeconds = ensureChromium(log);
+  if (chromiumSeconds > 0) log(`chromium installed in ${chromiumSeconds.toFixed(1)} s`);
   const started = Date.now();
   log("building the local stack (cached builds are skipped; a first build prints progress every 20 s)…");
   await build({ log: (line: string) => log(`build: ${line}`) });

@@ -69,7 +69,7 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .notice { margin: 12px 24px 0; padding: 8px 12px; border-radius: 8px; background: var(--panel); border: 1px dashed var(--line); color: var(--muted); }
 .trace .notice { margin: 8px 0 0; }
 
-.layout { display: grid; grid-template-columns: 220px minmax(0, 1fr) minmax(320px, 27%); gap: 16px; padding: 16px 24px 32px; align-items: start; }
+.layout { display: grid; grid-template-columns: 210px minmax(0, 1fr) minmax(300px, 26%); gap: 16px; padding: 16px 24px 32px; align-items: start; }
 .sessions, .detail { position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow: auto; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; }
 .sessions h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); padding: 12px 14px 6px; }
 .session-item { display: flex; flex-direction: column; gap: 1px; width: 100%; padding: 8px 14px; border: 0; border-left: 3px solid transparent; background: none; color: inherit; font: inherit; text-align: left; cursor: pointer; }
@@ -88,8 +88,8 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .trace-id { color: var(--muted); }
 .empty { color: var(--muted); padding: 24px; text-align: center; background: var(--panel); border: 1px dashed var(--line); border-radius: 10px; }
 
-.waterfall { margin-top: 10px; border-top: 1px solid var(--line); --cols: minmax(200px, 34%) 84px 64px 72px minmax(140px, 1fr); }
-.waterfall.with-cost { --cols: minmax(200px, 30%) 84px 64px 72px 68px minmax(140px, 1fr); }
+.waterfall { margin-top: 10px; border-top: 1px solid var(--line); --cols: minmax(220px, 38%) 96px 64px 72px minmax(140px, 1fr); }
+.waterfall.with-cost { --cols: minmax(220px, 34%) 96px 64px 72px 72px minmax(140px, 1fr); }
 .wf-head, .run { display: grid; grid-template-columns: var(--cols); align-items: center; column-gap: 8px; }
 .wf-head { height: 26px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); border-bottom: 1px solid var(--line); }
 .wf-axis { position: relative; height: 100%; }
@@ -108,8 +108,8 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .run-name::before { content: ""; position: absolute; left: calc(var(--depth) * 18px - 11px); top: -1px; width: 9px; height: 16px; border-left: 1px solid var(--t-other); border-bottom: 1px solid var(--t-other); border-bottom-left-radius: 3px; opacity: 0.8; }
 .run[data-depth="0"] .run-name::before { display: none; }
 .name-text { flex: 0 1 auto; min-width: 48px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.model, .redacted-mark, .error-type { flex: 0 2 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; font-size: 11px; color: var(--muted); white-space: nowrap; }
-.error-type { color: var(--bad); font-family: var(--mono); }
+.model { flex: 0 2 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; font-size: 11px; color: var(--muted); white-space: nowrap; }
+.redacted-mark { flex: none; font-size: 11px; white-space: nowrap; }
 .redacted-mark { padding: 0 5px; border-radius: 4px; background: var(--warn-bg); color: var(--warn); }
 .run-status { display: flex; align-items: center; min-width: 0; }
 .run-dur, .run-tokens, .run-cost { text-align: right; font-size: 12.5px; white-space: nowrap; }

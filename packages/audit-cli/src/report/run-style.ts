@@ -27,13 +27,13 @@ export function runTypeLabel(run: Pick<RunView, "runType" | "kind">): string {
   return run.runType ?? run.kind?.toLowerCase() ?? "run";
 }
 
-/** ok / error (with its type, unless `short`) / interrupted / never ended. */
+/** ok / error with its type (`short`: the type alone) / interrupted / never ended. */
 export function statusPill(run: Pick<RunView, "status" | "errorType">, { short = false } = {}): Html {
   switch (run.status) {
     case "ok":
       return html`<span class="pill ok">ok</span>`;
     case "error":
-      return html`<span class="pill error" title="${run.errorType ?? "error"}">${run.errorType === undefined || short ? "error" : html`error · ${run.errorType}`}</span>`;
+      return html`<span class="pill error" title="${run.errorType ?? "error"}">${run.errorType === undefined ? "error" : short ? run.errorType : html`error · ${run.errorType}`}</span>`;
     case "interrupted":
       return html`<span class="pill interrupted">interrupted</span>`;
     case "open":

@@ -31,7 +31,7 @@ function bar(run: RunView, trace: TraceView): Html {
 
 function row(run: RunView, trace: TraceView, withCost: boolean): Html {
   return html`<div class="run s-${run.status}" role="row" tabindex="0" aria-selected="false" data-run-key="${run.key}" data-span-id="${run.spanId}" data-parent-span-id="${run.parentSpanId}" data-depth="${run.depth}" data-status="${run.status}">
-<span class="run-name" role="cell" style="--depth:${Math.min(run.depth, 40)}"><span class="type ${runTypeClass(run)}">${runTypeLabel(run)}</span><span class="name-text" title="${run.name}">${run.name}</span>${run.model === undefined || run.name.includes(run.model) ? "" : html`<span class="model">${run.model}</span>`}${run.status === "error" && run.errorType !== undefined ? html`<span class="error-type">${run.errorType}</span>` : ""}${run.redactions.length > 0 ? html`<span class="redacted-mark" title="values redacted before export">${integer(run.redactions.reduce((n, [, c]) => n + c, 0))} redacted</span>` : ""}</span>
+<span class="run-name" role="cell" style="--depth:${Math.min(run.depth, 40)}"><span class="type ${runTypeClass(run)}">${runTypeLabel(run)}</span><span class="name-text" title="${run.name}">${run.name}</span>${run.model === undefined || run.name.includes(run.model) ? "" : html`<span class="model">${run.model}</span>`}${run.redactions.length > 0 ? html`<span class="redacted-mark" title="values redacted before export">${integer(run.redactions.reduce((n, [, c]) => n + c, 0))} redacted</span>` : ""}</span>
 <span class="run-status" role="cell">${statusPill(run, { short: true })}</span>
 <span class="run-dur" role="cell">${run.status === "open" ? "–" : duration(run.startNanos, run.endNanos)}</span>
 <span class="run-tokens" role="cell">${tokens(run)}</span>
