@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { getHandle } from "@langchain-otel/node";
 
 function attributeValue(value) {
@@ -75,18 +75,32 @@ export function rootSpans(spans) {
 }
 
 /**
+ * A directory as a command typed in the user's shell names it: relative to where they ran `pnpm` (INIT_CWD; the
+ * repository root for `pnpm demo`) when inside it, else absolute.
+ */
+function typedPath(dir) {
+  const rel = relative(process.env.INIT_CWD ?? process.cwd(), dir);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
+}
+
+/**
  * The end of every example: shuts the distro down (which flushes the trail), says where the trail went and,
- * for the embedded audit file, prints the run tree of each trace `pickTraces(spans)` names (default: every trace).
+ * for the embedded audit files, prints the run tree of each trace `pickTraces(spans)` names (default: every
+ * trace) and the command that shows the trail in a browser.
  */
 export async function showTrail(pickTraces = (spans) => rootSpans(spans).map((s) => s.traceId)) {
   const handle = getHandle();
   await handle?.shutdown();
   if (handle?.exporter !== "file") {
-    console.log("trail: exported over OTLP/HTTP to your collector (Jaeger: /trace/<trace id>)");
+    console.log("trail: exported over OTLP/HTTP to your collector (the local stack writes it to .stack/audit;");
+    console.log("       see it with `npx langchain-otel-audit serve .stack/audit` at the repository root)");
     return;
   }
   const file = join(handle.auditDir, "traces.jsonl");
-  console.log(`trail: ${file}`);
+  const logs = join(handle.auditDir, "logs.jsonl");
+  console.log(`trail: ${file} (spans)${existsSync(logs) ? `\n       ${logs} (audit records)` : ""}`);
   const spans = readSpans(file);
   printRunTree(spans, pickTraces(spans));
+  const dir = typedPath(handle.auditDir);
+  console.log(`see it: npx langchain-otel-audit report --html ${join(dir, "report.html")} ${dir}   (live: npx langchain-otel-audit serve ${dir})`);
 }
