@@ -9,10 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../collector-config/scripts/stack.mjs";
 import { writeReviewTrail, writeStandardTrail } from "../packages/audit-cli/test/scenario.ts";
 import { auditCli } from "./support/audit-cli.ts";
-import { Browser } from "./support/browser.ts";
+import { ARTIFACTS, Browser } from "./support/browser.ts";
 import { runNode } from "./support/child.ts";
-
-export const ARTIFACTS = path.join(REPO_ROOT, "artifacts", "viewer");
 
 let browser: Browser;
 let workDir: string;

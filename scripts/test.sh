@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Sets everything up, then typechecks, runs every test, runs every example and runs the end-to-end tests against
-# the local stack (collector, Jaeger, rsyslog; built on first use: about six minutes with an empty Go cache).
-# Exit code 0 only if all pass. The last line sums both vitest runs: "N passed, N failed".
+# Sets everything up, then typechecks, runs every test, runs every example and runs the end-to-end tests: against
+# the local stack (collector, Jaeger, rsyslog; built on first use, minutes with an empty Go cache), every README's
+# commands, the packed packages installed into an app, and the HTML viewer in Debian's headless Chromium
+# (installed with apt-get when missing). Screenshots go to artifacts/viewer/ (git-ignored), npm's cache of the
+# packed-install test to .cache/npm. Exit code 0 only if all pass. The last line sums both vitest runs:
+# "N passed, N failed".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 echo "[test] typecheck"
@@ -12,9 +15,10 @@ status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$reports/unit.json" || status=$?
 echo "[test] examples"
 node scripts/run-examples.mjs || status=$?
-echo "[test] end-to-end tests (pnpm test:e2e; builds the stack first when .cache/stack is missing or stale)"
+echo "[test] end-to-end, README-command, packed-install and browser tests (pnpm test:e2e; builds the stack first when .cache/stack is missing or stale)"
 # Bounded: a cold stack build takes about 6 minutes and the tests about 1; CI allows 90 in all.
 timeout --kill-after=30s 60m pnpm run --silent test:e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json" || status=$?
+if compgen -G "artifacts/viewer/*.png" >/dev/null; then echo "[test] viewer screenshots: $(ls artifacts/viewer/*.png | tr '\n' ' ')"; fi
 node -e '
   const fs = require("fs");
   const totals = { passed: 0, failed: 0, skipped: 0 };

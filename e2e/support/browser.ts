@@ -7,7 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { REPO_ROOT } from "../../collector-config/scripts/stack.mjs";
 import { CHROMIUM } from "./chromium.ts";
+
+/** Where the browser tests keep their screenshots: git-ignored, kept by CI as artifacts. */
+export const ARTIFACTS = path.join(REPO_ROOT, "artifacts", "viewer");
 
 const FLAGS = [
   "--headless",
