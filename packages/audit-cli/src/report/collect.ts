@@ -7,7 +7,8 @@ import { attributeMap } from "../trail/values.js";
 import { verifyTrail } from "../verify/verify-trail.js";
 import type { Selection, TraceView, TrailView } from "./model.js";
 import { TraceBuilder } from "./trace-builder.js";
-import { TraceIndex, eventNameOf, type TraceSummary } from "./trace-index.js";
+import { TraceIndex, type TraceSummary } from "./trace-index.js";
+import { auditEventOf } from "../trail/audit-event.js";
 
 /** How {@link collectTrailView} reads and selects. */
 export interface CollectOptions {
@@ -77,7 +78,7 @@ export async function collectTrailView(paths: readonly string[], files: readonly
         if (!detailDedupe.isFirst(item)) return;
         if (item.signal === "traces") builder.addSpan(item);
         else {
-          const event = eventNameOf(item, attributeMap(item.record.attributes));
+          const event = auditEventOf(item, attributeMap(item.record.attributes));
           if (event !== undefined) builder.addRecord(item, event);
         }
       },

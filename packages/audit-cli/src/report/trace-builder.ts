@@ -4,27 +4,46 @@ import type { LogItem, SpanItem } from "../trail/reader.js";
 import { OTLP_STATUS_CODE_ERROR, attributeMap, auditSeqOf, nanosOf, numberAttr, stringAttr, type PlainValue } from "../trail/values.js";
 import type { EventView, PayloadView, RecordRef, RunStatus, RunView } from "./model.js";
 import {
-  ATTR_COST,
   ATTR_ERROR_TYPE,
-  ATTR_INPUT_TOKENS,
-  ATTR_OUTPUT_TOKENS,
-  ATTR_PARENT_RUN_ID,
-  ATTR_REDACTIONS_PREFIX,
-  ATTR_REQUEST_MODEL,
-  ATTR_RESPONSE_MODEL,
-  ATTR_RUN_ID,
-  ATTR_RUN_NAME,
-  ATTR_RUN_TYPE,
-  ATTR_STATUS,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
+  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_LANGCHAIN_INPUTS,
+  ATTR_LANGCHAIN_OUTPUTS,
+  ATTR_LANGCHAIN_PARENT_RUN_ID,
+  ATTR_LANGCHAIN_REDACTIONS_PREFIX,
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_LANGCHAIN_RUN_NAME,
+  ATTR_LANGCHAIN_RUN_TYPE,
+  ATTR_LANGCHAIN_STATUS,
   EVENT_INTERRUPT,
   EVENT_RUN_END,
   EVENT_RUN_ERROR,
   EVENT_RUN_START,
-  PAYLOAD_KEYS,
   PAYLOAD_SHA256_SUFFIX,
   PAYLOAD_SIZE_SUFFIX,
   PAYLOAD_TRUNCATED_SUFFIX,
-} from "./names.js";
+} from "@langchain-otel/instrumentation/semconv";
+import { ATTR_GEN_AI_USAGE_COST } from "./names.js";
+
+/** Payload attributes, inputs before outputs; each may come with its size, hash and truncation companions. */
+const PAYLOAD_KEYS = [
+  ATTR_LANGCHAIN_INPUTS,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
+  ATTR_LANGCHAIN_OUTPUTS,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
+];
 import { hexId } from "./trace-index.js";
 
 /** OTLP `Span.kind` numbers, by name. */
@@ -70,9 +89,9 @@ function splitAttributes(attributes: Map<string, PlainValue>): Pick<RunView, "pa
   }
   const redactions: Array<readonly [string, number]> = [];
   for (const [key, value] of attributes) {
-    if (!key.startsWith(ATTR_REDACTIONS_PREFIX)) continue;
+    if (!key.startsWith(ATTR_LANGCHAIN_REDACTIONS_PREFIX)) continue;
     rest.delete(key);
-    if (typeof value === "number") redactions.push([key.slice(ATTR_REDACTIONS_PREFIX.length), value]);
+    if (typeof value === "number") redactions.push([key.slice(ATTR_LANGCHAIN_REDACTIONS_PREFIX.length), value]);
   }
   redactions.sort(([a], [b]) => (a < b ? -1 : 1));
   return { payloads, redactions, attributes: sortedEntries(rest) };
@@ -97,19 +116,19 @@ function runFromParts(traceId: string, spanId: string, parts: RunParts): Omit<Ru
       traceId,
       spanId,
       parentSpanId: hexId(span.parentSpanId, 16) ?? "",
-      runId: stringAttr(attributes, ATTR_RUN_ID),
-      name: typeof span.name === "string" && span.name !== "" ? span.name : (stringAttr(attributes, ATTR_RUN_NAME) ?? "(unnamed)"),
-      runType: stringAttr(attributes, ATTR_RUN_TYPE),
+      runId: stringAttr(attributes, ATTR_LANGCHAIN_RUN_ID),
+      name: typeof span.name === "string" && span.name !== "" ? span.name : (stringAttr(attributes, ATTR_LANGCHAIN_RUN_NAME) ?? "(unnamed)"),
+      runType: stringAttr(attributes, ATTR_LANGCHAIN_RUN_TYPE),
       kind: typeof span.kind === "number" ? SPAN_KINDS[span.kind] : undefined,
       startNanos: nanosOf(span.startTimeUnixNano),
       endNanos: nanosOf(span.endTimeUnixNano),
       status,
       errorType: stringAttr(attributes, ATTR_ERROR_TYPE),
       statusMessage: failed && typeof span.status?.message === "string" && span.status.message !== "" ? span.status.message : undefined,
-      model: stringAttr(attributes, ATTR_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_REQUEST_MODEL),
-      inputTokens: numberAttr(attributes, ATTR_INPUT_TOKENS),
-      outputTokens: numberAttr(attributes, ATTR_OUTPUT_TOKENS),
-      cost: numberAttr(attributes, ATTR_COST),
+      model: stringAttr(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_GEN_AI_REQUEST_MODEL),
+      inputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS),
+      outputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS),
+      cost: numberAttr(attributes, ATTR_GEN_AI_USAGE_COST),
       ...splitAttributes(attributes),
       resource,
       events,
@@ -120,26 +139,26 @@ function runFromParts(traceId: string, spanId: string, parts: RunParts): Omit<Ru
   // No span: the run as its records tell it. Start attributes first, the end record's win.
   const attributes = new Map([...(parts.start?.attributes ?? []), ...(parts.end?.attributes ?? [])]);
   const status: RunStatus =
-    parts.end === undefined ? "open" : parts.end.event === EVENT_RUN_ERROR ? "error" : stringAttr(attributes, ATTR_STATUS) === STATUS_INTERRUPTED ? "interrupted" : "ok";
-  const runId = stringAttr(attributes, ATTR_RUN_ID);
+    parts.end === undefined ? "open" : parts.end.event === EVENT_RUN_ERROR ? "error" : stringAttr(attributes, ATTR_LANGCHAIN_STATUS) === STATUS_INTERRUPTED ? "interrupted" : "ok";
+  const runId = stringAttr(attributes, ATTR_LANGCHAIN_RUN_ID);
   return {
     key,
     traceId,
     spanId,
-    parentSpanId: spanIdOfRun(stringAttr(attributes, ATTR_PARENT_RUN_ID)) ?? "",
+    parentSpanId: spanIdOfRun(stringAttr(attributes, ATTR_LANGCHAIN_PARENT_RUN_ID)) ?? "",
     runId,
-    name: stringAttr(attributes, ATTR_RUN_NAME) ?? "(unnamed)",
-    runType: stringAttr(attributes, ATTR_RUN_TYPE),
+    name: stringAttr(attributes, ATTR_LANGCHAIN_RUN_NAME) ?? "(unnamed)",
+    runType: stringAttr(attributes, ATTR_LANGCHAIN_RUN_TYPE),
     kind: undefined,
     startNanos: parts.start?.timeNanos ?? parts.end?.timeNanos ?? 0n,
     endNanos: parts.end?.timeNanos ?? 0n,
     status,
     errorType: stringAttr(attributes, ATTR_ERROR_TYPE),
     statusMessage: undefined,
-    model: stringAttr(attributes, ATTR_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_REQUEST_MODEL),
-    inputTokens: numberAttr(attributes, ATTR_INPUT_TOKENS),
-    outputTokens: numberAttr(attributes, ATTR_OUTPUT_TOKENS),
-    cost: numberAttr(attributes, ATTR_COST),
+    model: stringAttr(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_GEN_AI_REQUEST_MODEL),
+    inputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS),
+    outputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS),
+    cost: numberAttr(attributes, ATTR_GEN_AI_USAGE_COST),
     ...splitAttributes(attributes),
     resource,
     events: [],

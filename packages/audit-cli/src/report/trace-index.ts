@@ -4,20 +4,18 @@ import type { LogItem, SpanItem, TrailItem } from "../trail/reader.js";
 import { OTLP_STATUS_CODE_ERROR, attributeMap, nanosOf, numberAttr, stringAttr, type PlainValue } from "../trail/values.js";
 import type { LossView, SessionView, Totals } from "./model.js";
 import {
-  ATTR_COST,
   ATTR_EVENT_NAME,
-  ATTR_INPUT_TOKENS,
-  ATTR_OUTPUT_TOKENS,
-  ATTR_SERVICE_NAME,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_SESSION_ID,
   ATTR_TENANT_ID,
   ATTR_USER_ID,
-  EVENT_AUDIT_CHECKPOINT,
-  EVENT_AUDIT_LOSS,
   EVENT_RUN_END,
   EVENT_RUN_ERROR,
   EVENT_RUN_START,
-} from "./names.js";
+} from "@langchain-otel/instrumentation/semconv";
+import { auditEventOf } from "../trail/audit-event.js";
+import { ATTR_GEN_AI_USAGE_COST, ATTR_SERVICE_NAME, EVENT_AUDIT_CHECKPOINT, EVENT_AUDIT_LOSS } from "./names.js";
 
 /** Loss records kept for the page; all are counted. */
 const MAX_LOSSES_LISTED = 1000;
@@ -29,9 +27,9 @@ class Usage {
   cost: number | undefined;
 
   add(attributes: Map<string, PlainValue>): void {
-    this.input += numberAttr(attributes, ATTR_INPUT_TOKENS) ?? 0;
-    this.output += numberAttr(attributes, ATTR_OUTPUT_TOKENS) ?? 0;
-    const cost = numberAttr(attributes, ATTR_COST);
+    this.input += numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? 0;
+    this.output += numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? 0;
+    const cost = numberAttr(attributes, ATTR_GEN_AI_USAGE_COST);
     if (cost !== undefined) this.cost = (this.cost ?? 0) + cost;
   }
 }
@@ -81,13 +79,6 @@ export class TraceSummary {
       cost: usage.cost,
     };
   }
-}
-
-/** The `event.name` of a log record (attribute first, then the record's `eventName`). */
-export function eventNameOf(item: LogItem, attributes: Map<string, PlainValue>): string | undefined {
-  const name = stringAttr(attributes, ATTR_EVENT_NAME);
-  if (name !== undefined) return name;
-  return typeof item.record.eventName === "string" && item.record.eventName !== "" ? item.record.eventName : undefined;
 }
 
 /** A trace or span ID as the page uses it: lower-case hex, or undefined when missing or all zero. */
@@ -189,7 +180,7 @@ export class TraceIndex {
 
   private _record(item: LogItem): void {
     const attributes = attributeMap(item.record.attributes);
-    const event = eventNameOf(item, attributes);
+    const event = auditEventOf(item, attributes);
     if (event === EVENT_AUDIT_LOSS) {
       this.lossCount++;
       if (this.losses.length < MAX_LOSSES_LISTED) {
