@@ -1,15 +1,7 @@
 import {
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
-  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_LANGCHAIN_INPUTS,
-  ATTR_LANGCHAIN_OUTPUTS,
   ATTR_LANGCHAIN_RUN_ID,
   ATTR_LANGCHAIN_RUN_TYPE,
   ATTR_SESSION_ID,
@@ -22,6 +14,7 @@ import { expandPaths, type TrailFile } from "../trail/paths.js";
 import { readTrail, type SpanItem } from "../trail/reader.js";
 import { OTLP_STATUS_CODE_ERROR, attributeMap, nanosOf, numberAttr, stringAttr } from "../trail/values.js";
 import { UsageError, parseCommandArgs } from "../usage.js";
+import { PAYLOAD_KEYS } from "../trail/payload-keys.js";
 import { millisBetween, oneLine, truncate } from "../format/text.js";
 
 export const SHOW_HELP = `Usage: langchain-otel-audit show (--session <id> | --trace <id> | --run <id>) [options] [file|dir]...
@@ -41,17 +34,6 @@ Exit status: 0 when something was found, 1 when nothing matched, 2 on a usage er
 `;
 
 const PAYLOAD_CHARS = 200;
-/** Payload attributes, inputs before outputs. */
-const PAYLOAD_KEYS = [
-  ATTR_LANGCHAIN_INPUTS,
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
-  ATTR_LANGCHAIN_OUTPUTS,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
-  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
-];
 
 /** What a tree line needs of a span; payloads only when asked for. */
 interface RunNode {

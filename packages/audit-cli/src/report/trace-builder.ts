@@ -5,18 +5,10 @@ import { OTLP_STATUS_CODE_ERROR, attributeMap, auditSeqOf, nanosOf, numberAttr, 
 import type { EventView, PayloadView, RecordRef, RunStatus, RunView } from "./model.js";
 import {
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
-  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_LANGCHAIN_INPUTS,
-  ATTR_LANGCHAIN_OUTPUTS,
   ATTR_LANGCHAIN_PARENT_RUN_ID,
   ATTR_LANGCHAIN_REDACTIONS_PREFIX,
   ATTR_LANGCHAIN_RUN_ID,
@@ -31,19 +23,8 @@ import {
   PAYLOAD_SIZE_SUFFIX,
   PAYLOAD_TRUNCATED_SUFFIX,
 } from "@langchain-otel/instrumentation/semconv";
+import { PAYLOAD_KEYS } from "../trail/payload-keys.js";
 import { ATTR_GEN_AI_USAGE_COST } from "./names.js";
-
-/** Payload attributes, inputs before outputs; each may come with its size, hash and truncation companions. */
-const PAYLOAD_KEYS = [
-  ATTR_LANGCHAIN_INPUTS,
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
-  ATTR_LANGCHAIN_OUTPUTS,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
-  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
-];
 import { hexId } from "./trace-index.js";
 
 /** OTLP `Span.kind` numbers, by name. */
@@ -97,6 +78,18 @@ function splitAttributes(attributes: Map<string, PlainValue>): Pick<RunView, "pa
   return { payloads, redactions, attributes: sortedEntries(rest) };
 }
 
+/** What a run's span and its records say alike: error type, model, tokens, cost, and the attributes split. */
+function common(attributes: Map<string, PlainValue>) {
+  return {
+    errorType: stringAttr(attributes, ATTR_ERROR_TYPE),
+    model: stringAttr(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_GEN_AI_REQUEST_MODEL),
+    inputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS),
+    outputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS),
+    cost: numberAttr(attributes, ATTR_GEN_AI_USAGE_COST),
+    ...splitAttributes(attributes),
+  };
+}
+
 function runFromParts(traceId: string, spanId: string, parts: RunParts): Omit<RunView, "depth"> {
   const records = [...parts.records].sort((a, b) => (a.timeNanos < b.timeNanos ? -1 : a.timeNanos > b.timeNanos ? 1 : 0));
   const resource = sortedEntries(attributeMap(parts.resource?.attributes));
@@ -123,13 +116,8 @@ function runFromParts(traceId: string, spanId: string, parts: RunParts): Omit<Ru
       startNanos: nanosOf(span.startTimeUnixNano),
       endNanos: nanosOf(span.endTimeUnixNano),
       status,
-      errorType: stringAttr(attributes, ATTR_ERROR_TYPE),
       statusMessage: failed && typeof span.status?.message === "string" && span.status.message !== "" ? span.status.message : undefined,
-      model: stringAttr(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_GEN_AI_REQUEST_MODEL),
-      inputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS),
-      outputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS),
-      cost: numberAttr(attributes, ATTR_GEN_AI_USAGE_COST),
-      ...splitAttributes(attributes),
+      ...common(attributes),
       resource,
       events,
       records,
@@ -153,13 +141,8 @@ function runFromParts(traceId: string, spanId: string, parts: RunParts): Omit<Ru
     startNanos: parts.start?.timeNanos ?? parts.end?.timeNanos ?? 0n,
     endNanos: parts.end?.timeNanos ?? 0n,
     status,
-    errorType: stringAttr(attributes, ATTR_ERROR_TYPE),
     statusMessage: undefined,
-    model: stringAttr(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? stringAttr(attributes, ATTR_GEN_AI_REQUEST_MODEL),
-    inputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS),
-    outputTokens: numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS),
-    cost: numberAttr(attributes, ATTR_GEN_AI_USAGE_COST),
-    ...splitAttributes(attributes),
+    ...common(attributes),
     resource,
     events: [],
     records,

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+import {
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
+  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_LANGCHAIN_INPUTS,
+  ATTR_LANGCHAIN_OUTPUTS,
+} from "@langchain-otel/instrumentation/semconv";
+
+/** The payload attributes a run may carry (policy-filtered), inputs before outputs: what `show` and `report` print. */
+export const PAYLOAD_KEYS: readonly string[] = [
+  ATTR_LANGCHAIN_INPUTS,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
+  ATTR_LANGCHAIN_OUTPUTS,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
+];
