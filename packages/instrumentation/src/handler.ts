@@ -5,12 +5,11 @@ import {
   type AttributeValue,
   type Context,
   type DiagLogger,
-  type Logger,
-  type Tracer,
 } from "@opentelemetry/api";
 import type { OpenTelemetryCallbackHandlerOptions } from "./types.js";
 import { resolveTracingOptions, type ResolvedTracingOptions } from "./options.js";
-import { RunTracker } from "./run-tracker.js";
+import { envSnapshot, type Env } from "./setting-parsers.js";
+import { RunTracker, type TrackerSource } from "./run-tracker.js";
 import { classifyChainRun, runDisplayName, type SerializedLike } from "./span-naming.js";
 import { modelRequestAttributes, modelResponseAttributes, requestModel } from "./attributes.js";
 import { putPayload } from "./content.js";
@@ -89,30 +88,52 @@ export class OpenTelemetryCallbackHandler {
 
   private readonly _tracker: RunTracker;
   private readonly _diag: DiagLogger;
-  private _options: ResolvedTracingOptions;
+  private readonly _env: Env;
+  private readonly _getOptions: () => ResolvedTracingOptions;
+  /** The options of a handler built on its own; unused when the instrumentation supplies them. */
+  private _ownOptions: ResolvedTracingOptions | undefined;
 
   /**
-   * @param options content policy, budgets and hooks; see {@link OpenTelemetryCallbackHandlerOptions}.
-   * @param telemetrySource for {@link LangChainInstrumentation}: where the current tracer and logger come from.
+   * @param options content policy, budgets and hooks; see {@link OpenTelemetryCallbackHandlerOptions}. Each one
+   *   not given falls back to its `LANGCHAIN_OTEL_*` variable, read once, here.
+   * @param telemetrySource for {@link LangChainInstrumentation}: where the current tracer, logger and (already
+   *   resolved) options come from; `options` is then not resolved again.
+   * @throws {ConfigurationError} for a bad option or variable, at construction only.
    */
-  constructor(
-    options: OpenTelemetryCallbackHandlerOptions = {},
-    telemetrySource?: { tracer: () => Tracer; logger: () => Logger; diag: DiagLogger },
-  ) {
-    this._options = resolveTracingOptions(options);
-    const { tracerProvider, loggerProvider } = options;
-    const source = telemetrySource ?? {
-      tracer: () => (tracerProvider ?? trace).getTracer(PACKAGE_NAME, PACKAGE_VERSION),
-      logger: () => (loggerProvider ?? logs).getLogger(PACKAGE_NAME, PACKAGE_VERSION),
-      diag: diag.createComponentLogger({ namespace: PACKAGE_NAME }),
-    };
+  constructor(options: OpenTelemetryCallbackHandlerOptions = {}, telemetrySource?: TrackerSource) {
+    this._env = envSnapshot();
+    let source = telemetrySource;
+    if (source === undefined) {
+      const own = resolveTracingOptions(options, this._env);
+      this._ownOptions = own;
+      const { tracerProvider, loggerProvider } = options;
+      source = {
+        tracer: () => (tracerProvider ?? trace).getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+        logger: () => (loggerProvider ?? logs).getLogger(PACKAGE_NAME, PACKAGE_VERSION),
+        diag: diag.createComponentLogger({ namespace: PACKAGE_NAME }),
+        options: () => this._ownOptions ?? own,
+      };
+    }
     this._diag = source.diag;
-    this._tracker = new RunTracker({ ...source, options: () => this._options });
+    this._getOptions = source.options;
+    this._tracker = new RunTracker(source);
   }
 
-  /** Replaces the options (used when the instrumentation's config changes). */
+  /**
+   * Replaces the options of a handler built on its own, resolved against the environment as it was at
+   * construction. Never throws: a bad option is reported through the diag logger and the current options stay.
+   * A handler of {@link LangChainInstrumentation} follows the instrumentation's `setConfig` instead.
+   */
   configure(options: OpenTelemetryCallbackHandlerOptions): void {
-    this._options = resolveTracingOptions(options);
+    if (this._ownOptions === undefined) {
+      this._diag.warn("configure: this handler takes its options from LangChainInstrumentation; use its setConfig");
+      return;
+    }
+    try {
+      this._ownOptions = resolveTracingOptions(options, this._env);
+    } catch (err) {
+      this._diag.error(`configure: ${err instanceof Error ? err.message : String(err)}; the previous options stay`);
+    }
   }
 
   /** Runs started and not yet ended. Returns to zero when the app is idle. */
@@ -387,7 +408,7 @@ export class OpenTelemetryCallbackHandler {
   }
 
   private _payload(attrs: Record<string, AttributeValue>, key: string, value: unknown): void {
-    putPayload(attrs, key, value, this._options);
+    putPayload(attrs, key, value, this._getOptions());
   }
 
   /** The one guard around every callback body. */

@@ -6,8 +6,7 @@ export { serializePayload, toJsonSafe, truncateText } from "./serialize.js";
 export type { JsonSafe, SerializedPayload } from "./serialize.js";
 export { Redactor, REDACTION_DETECTOR_KINDS } from "./redaction/index.js";
 export type { RedactionKind, RedactionOptions, RedactionResult, RedactionRule } from "./redaction/index.js";
-export { resolveTracingOptions, ConfigurationError, CONTENT_POLICIES } from "./options.js";
-export type { ResolvedTracingOptions } from "./options.js";
+export { ConfigurationError, CONTENT_POLICIES } from "./options.js";
 export { DEFAULT_CONTEXT_KEYS, getAuditContext, withAuditContext } from "./audit-context.js";
 export type {
   AuditContext,

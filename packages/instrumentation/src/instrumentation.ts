@@ -5,7 +5,8 @@ import {
 } from "@opentelemetry/instrumentation";
 import type { LangChainInstrumentationConfig } from "./types.js";
 import { OpenTelemetryCallbackHandler } from "./handler.js";
-import { resolveTracingOptions } from "./options.js";
+import { resolveTracingOptions, type ResolvedTracingOptions } from "./options.js";
+import { envSnapshot, type Env } from "./setting-parsers.js";
 import {
   patchCallbackManager,
   patchModelPrototype,
@@ -50,10 +51,21 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   // initialised, and an initialiser would then reset what enable() set up.
   declare private _handlerRef: HandlerRef | undefined;
   declare private _handler: OpenTelemetryCallbackHandler | undefined;
+  declare private _settings: ResolvedTracingOptions;
+  declare private _env: Env;
 
-  constructor(config: LangChainInstrumentationConfig = {}) {
-    resolveTracingOptions(config); // a bad option fails here, at startup, with the option named
+  /**
+   * @param config options; each one not given falls back to its `LANGCHAIN_OTEL_*` variable, read once, here.
+   * @param resolved the same options already resolved (by the node distro's `start()`), so they are not
+   *   resolved twice; `config` must be what they were resolved from.
+   * @throws {ConfigurationError} for a bad option or variable (at construction, that is at startup; never later).
+   */
+  constructor(config: LangChainInstrumentationConfig = {}, resolved?: ResolvedTracingOptions) {
+    const env = envSnapshot();
+    const settings = resolved ?? resolveTracingOptions(config, env);
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    this._env = env;
+    this._settings = settings;
   }
 
   /** The handler this instrumentation attaches to every run. */
@@ -62,6 +74,7 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
       tracer: () => this.tracer,
       logger: () => this.logger,
       diag: this._diag,
+      options: () => this._settings,
     });
     return this._handler;
   }
@@ -71,10 +84,20 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     return this._handlerRef;
   }
 
+  /**
+   * Replaces the options, resolved against the environment as it was at construction. Never throws: a bad
+   * option is reported through the diag logger and the current options stay.
+   */
   override setConfig(config: LangChainInstrumentationConfig = {}): void {
-    resolveTracingOptions(config);
+    let settings: ResolvedTracingOptions;
+    try {
+      settings = resolveTracingOptions(config, this._env);
+    } catch (err) {
+      this._diag.error(`setConfig: ${err instanceof Error ? err.message : String(err)}; the previous options stay`);
+      return;
+    }
     super.setConfig(config);
-    this._handler?.configure(config);
+    this._settings = settings;
   }
 
   override enable(): void {

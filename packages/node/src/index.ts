@@ -1,6 +1,6 @@
 export { start, getHandle } from "./start.js";
 export { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
-export { ConfigurationError } from "./config.js";
+export { ConfigurationError } from "./settings.js";
 export { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
 export type {
   ContentPolicy,

@@ -7,7 +7,7 @@ import path from "node:path";
 import { DiagLogLevel, SpanStatusCode, context, diag, logs, propagation, trace, type Span } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConfigurationError, readAppName } from "../src/config.js";
+import { ConfigurationError, readAppName } from "../src/settings.js";
 import { getHandle, start } from "../src/start.js";
 import { readFileLogRecords, readFileSpans, spanIdOf, traceIdOf } from "./helpers.js";
 
@@ -247,6 +247,22 @@ describe("configuration errors", () => {
     expect(() => start({ auditDir })).toThrow(new ConfigurationError('LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: redacted, full, none'));
     expect(getHandle()).toBeUndefined();
     expect(listenerCounts()).toEqual(baseline);
+  });
+
+  it("OTEL_BSP_MAX_EXPORT_BATCH_SIZE=0 fails at startup, naming the variable (the SDK's processor would loop on it)", () => {
+    vi.stubEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0");
+    expect(() => start({ auditDir })).toThrow(new ConfigurationError('OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0" is not a positive integer'));
+    expect(getHandle()).toBeUndefined();
+    expect(listenerCounts()).toEqual(baseline);
+  });
+
+  it("after start, setConfig never throws and the environment is not read again", () => {
+    const handle = start({ auditDir, contentPolicy: "full" });
+    vi.stubEnv("LANGCHAIN_OTEL_CONTENT_POLICY", "bogus");
+    expect(() => handle.instrumentation!.setConfig({ ...handle.instrumentation!.getConfig(), maxPayloadBytes: 100 })).not.toThrow();
+    expect(handle.instrumentation!.getConfig()).toMatchObject({ contentPolicy: "full", maxPayloadBytes: 100 });
+    expect(() => handle.instrumentation!.setConfig({ runTtlMillis: -1 })).not.toThrow();
+    expect(handle.instrumentation!.getConfig()).toMatchObject({ contentPolicy: "full", maxPayloadBytes: 100 });
   });
 
   it("an audit directory that cannot be created is a configuration error", () => {

@@ -2,40 +2,52 @@ import path from "node:path";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, readAppName, resolveConfig, type ConfigContext, type ResolvedConfig } from "../src/config.js";
+import { ConfigurationError, readAppName, resolveSettings, type Settings, type SettingsContext } from "../src/settings.js";
 import type { LangChainOtelOptions } from "../src/types.js";
 
 const CWD = "/srv/app";
-const context: ConfigContext = { cwd: CWD, appName: undefined };
+const context: SettingsContext = { cwd: CWD, appName: undefined };
 
-function enabled(options: LangChainOtelOptions, env: Record<string, string> = {}, ctx = context) {
-  const config = resolveConfig(options, env, ctx);
-  if (config.disabled) throw new Error("expected an enabled config");
-  return config;
+function enabled(options: LangChainOtelOptions, env: Record<string, string> = {}, ctx = context): Settings {
+  const settings = resolveSettings(options, env, ctx);
+  if (settings.disabled) throw new Error("expected enabled settings");
+  return settings;
 }
 
-describe("resolveConfig defaults", () => {
+/** The settings a test compares: the instrumentation's resolved options as their plain values. */
+function plain(settings: Settings) {
+  const { tracing, ...rest } = settings;
+  return { ...rest, tracing: { ...tracing, redactor: tracing.redactor === undefined ? undefined : "Redactor" } };
+}
+
+const BSP_DEFAULTS = { scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000, maxQueueSize: 65_536, maxExportBatchSize: 512 };
+const BLRP_DEFAULTS = { scheduledDelayMillis: 1000, exportTimeoutMillis: 30_000, maxQueueSize: 65_536, maxExportBatchSize: 512 };
+
+describe("resolveSettings defaults", () => {
   it("writes the embedded audit files under ./audit with the documented defaults", () => {
-    expect(resolveConfig({}, {}, context)).toEqual<ResolvedConfig>({
+    expect(plain(enabled({}))).toEqual({
       disabled: false,
-      exporter: "file",
-      otlpTraces: undefined,
-      logsExporter: "file",
-      otlpLogs: undefined,
-      auditDir: path.resolve(CWD, "audit"),
-      spoolDir: undefined,
-      spoolMaxBytes: 2 ** 30,
+      traces: { kind: "file", dir: path.resolve(CWD, "audit") },
+      logs: { kind: "file", dir: path.resolve(CWD, "audit") },
+      spool: { dir: path.resolve(CWD, ".langchain-otel/spool"), maxBytes: 2 ** 30 },
       serviceInstanceId: undefined,
       serviceName: undefined,
       defaultServiceName: "langchain-app",
-      contentPolicy: "redacted",
-      maxPayloadBytes: 8192,
-      runTtlMillis: 600_000,
-      emitSpans: true,
-      emitAuditRecords: true,
+      tracingConfig: { contentPolicy: "redacted", maxPayloadBytes: 8192, runTtlMillis: 600_000, emitSpans: true, emitAuditRecords: true },
+      tracing: {
+        contentPolicy: "redacted",
+        maxPayloadBytes: 8192,
+        runTtlMillis: 600_000,
+        emitSpans: true,
+        emitAuditRecords: true,
+        contextKeys: expect.any(Object),
+        redactor: "Redactor",
+        spanStartHook: undefined,
+        spanEndHook: undefined,
+      },
       shutdownTimeoutMillis: 5000,
-      batch: { maxQueueSize: 65_536 },
-      logBatch: { maxQueueSize: 65_536 },
+      spanBatch: BSP_DEFAULTS,
+      logBatch: BLRP_DEFAULTS,
       metricsFromEnv: false,
       warnings: [],
     });
@@ -46,71 +58,79 @@ describe("resolveConfig defaults", () => {
   });
 });
 
-describe("resolveConfig from the environment", () => {
-  it.each<[string, Record<string, string>, Partial<ResolvedConfig>]>([
-    ["LANGCHAIN_OTEL_CONTENT_POLICY", { LANGCHAIN_OTEL_CONTENT_POLICY: "full" }, { contentPolicy: "full" }],
-    ["LANGCHAIN_OTEL_CONTENT_POLICY, any case", { LANGCHAIN_OTEL_CONTENT_POLICY: " None " }, { contentPolicy: "none" }],
-    ["LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", { LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "1024" }, { maxPayloadBytes: 1024 }],
-    ["LANGCHAIN_OTEL_RUN_TTL_MILLIS", { LANGCHAIN_OTEL_RUN_TTL_MILLIS: "30000" }, { runTtlMillis: 30_000 }],
+const FILE = { kind: "file", dir: "/srv/app/audit" };
+
+describe("resolveSettings from the environment", () => {
+  it.each<[string, Record<string, string>, Record<string, unknown>]>([
+    ["LANGCHAIN_OTEL_CONTENT_POLICY", { LANGCHAIN_OTEL_CONTENT_POLICY: "full" }, { tracing: { contentPolicy: "full", redactor: undefined } }],
+    ["LANGCHAIN_OTEL_CONTENT_POLICY, any case", { LANGCHAIN_OTEL_CONTENT_POLICY: " None " }, { tracing: { contentPolicy: "none" } }],
+    ["LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", { LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "1024" }, { tracing: { maxPayloadBytes: 1024 } }],
+    ["LANGCHAIN_OTEL_RUN_TTL_MILLIS", { LANGCHAIN_OTEL_RUN_TTL_MILLIS: "30000" }, { tracing: { runTtlMillis: 30_000 } }],
     ["LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS", { LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS: "250" }, { shutdownTimeoutMillis: 250 }],
-    ["LANGCHAIN_OTEL_AUDIT_DIR, relative", { LANGCHAIN_OTEL_AUDIT_DIR: "var/trail" }, { auditDir: "/srv/app/var/trail" }],
-    ["LANGCHAIN_OTEL_AUDIT_DIR, absolute", { LANGCHAIN_OTEL_AUDIT_DIR: "/data/trail" }, { auditDir: "/data/trail" }],
-    ["an empty variable counts as unset", { LANGCHAIN_OTEL_CONTENT_POLICY: "", LANGCHAIN_OTEL_AUDIT_DIR: " " }, { contentPolicy: "redacted", auditDir: "/srv/app/audit" }],
-    ["LANGCHAIN_OTEL_SPANS", { LANGCHAIN_OTEL_SPANS: "false" }, { emitSpans: false, emitAuditRecords: true }],
-    ["LANGCHAIN_OTEL_AUDIT_RECORDS", { LANGCHAIN_OTEL_AUDIT_RECORDS: " FALSE " }, { emitAuditRecords: false, logsExporter: "none", emitSpans: true }],
+    ["LANGCHAIN_OTEL_AUDIT_DIR, relative", { LANGCHAIN_OTEL_AUDIT_DIR: "var/trail" }, { traces: { kind: "file", dir: "/srv/app/var/trail" } }],
+    ["LANGCHAIN_OTEL_AUDIT_DIR, absolute", { LANGCHAIN_OTEL_AUDIT_DIR: "/data/trail" }, { logs: { kind: "file", dir: "/data/trail" } }],
+    [
+      "an empty variable counts as unset",
+      { LANGCHAIN_OTEL_CONTENT_POLICY: "", LANGCHAIN_OTEL_AUDIT_DIR: " " },
+      { tracing: { contentPolicy: "redacted" }, traces: FILE },
+    ],
+    ["LANGCHAIN_OTEL_SPANS", { LANGCHAIN_OTEL_SPANS: "false" }, { tracing: { emitSpans: false, emitAuditRecords: true } }],
+    [
+      "LANGCHAIN_OTEL_AUDIT_RECORDS",
+      { LANGCHAIN_OTEL_AUDIT_RECORDS: " FALSE " },
+      { tracing: { emitAuditRecords: false, emitSpans: true }, logs: { kind: "none" }, traces: FILE },
+    ],
     [
       "OTEL_EXPORTER_OTLP_ENDPOINT: both signals over OTLP",
       { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" },
       {
-        exporter: "otlp",
-        otlpTraces: { url: "http://127.0.0.1:4318/v1/traces", headers: {}, timeoutMillis: 10_000 },
-        logsExporter: "otlp",
-        otlpLogs: { url: "http://127.0.0.1:4318/v1/logs", headers: {}, timeoutMillis: 10_000 },
-        auditDir: undefined,
-        spoolDir: "/srv/app/.langchain-otel/spool",
+        traces: { kind: "otlp", target: { url: "http://127.0.0.1:4318/v1/traces", headers: {}, timeoutMillis: 10_000 } },
+        logs: { kind: "otlp", target: { url: "http://127.0.0.1:4318/v1/logs", headers: {}, timeoutMillis: 10_000 } },
+        spool: { dir: "/srv/app/.langchain-otel/spool" },
         metricsFromEnv: true,
       },
     ],
     [
       "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: audit records still go to the audit directory",
       { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://collector.example/v1/traces" },
-      { exporter: "otlp", logsExporter: "file", auditDir: "/srv/app/audit" },
+      { traces: { kind: "otlp", target: { url: "https://collector.example/v1/traces" } }, logs: FILE },
     ],
     [
       "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: spans still go to the audit directory",
       { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "https://collector.example/v1/logs" },
       {
-        exporter: "file",
-        otlpTraces: undefined,
-        logsExporter: "otlp",
-        otlpLogs: { url: "https://collector.example/v1/logs", headers: {}, timeoutMillis: 10_000 },
-        auditDir: "/srv/app/audit",
-        spoolDir: "/srv/app/.langchain-otel/spool",
+        traces: FILE,
+        logs: { kind: "otlp", target: { url: "https://collector.example/v1/logs", headers: {}, timeoutMillis: 10_000 } },
         metricsFromEnv: false,
       },
     ],
     [
-      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: no audit directory",
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
       { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://b:4318/v1/logs" },
-      { exporter: "otlp", logsExporter: "otlp", auditDir: undefined },
+      { traces: { kind: "otlp", target: { url: "http://a:4318/v1/traces" } }, logs: { kind: "otlp", target: { url: "http://b:4318/v1/logs" } } },
     ],
     [
-      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with audit records off: no audit directory",
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with audit records off: logs go nowhere",
       { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", LANGCHAIN_OTEL_AUDIT_RECORDS: "false" },
-      { exporter: "otlp", logsExporter: "none", auditDir: undefined },
+      { traces: { kind: "otlp" }, logs: { kind: "none" } },
     ],
     [
       "OTEL_BSP_*",
       { OTEL_BSP_SCHEDULE_DELAY: "100", OTEL_BSP_EXPORT_TIMEOUT: "2000", OTEL_BSP_MAX_QUEUE_SIZE: "64", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "8" },
-      { batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 }, logBatch: { maxQueueSize: 65_536 } },
+      { spanBatch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 8 }, logBatch: BLRP_DEFAULTS },
     ],
     [
       "OTEL_BLRP_*",
       { OTEL_BLRP_SCHEDULE_DELAY: "50", OTEL_BLRP_EXPORT_TIMEOUT: "1000", OTEL_BLRP_MAX_QUEUE_SIZE: "32", OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: "4" },
-      { batch: { maxQueueSize: 65_536 }, logBatch: { scheduledDelayMillis: 50, exportTimeoutMillis: 1000, maxQueueSize: 32, maxExportBatchSize: 4 } },
+      { spanBatch: BSP_DEFAULTS, logBatch: { scheduledDelayMillis: 50, exportTimeoutMillis: 1000, maxQueueSize: 32, maxExportBatchSize: 4 } },
+    ],
+    [
+      "a queue smaller than the default batch: the batch is cut to the queue",
+      { OTEL_BSP_MAX_QUEUE_SIZE: "100" },
+      { spanBatch: { ...BSP_DEFAULTS, maxQueueSize: 100, maxExportBatchSize: 100 } },
     ],
     ["OTEL_METRICS_EXPORTER with the file exporter", { OTEL_METRICS_EXPORTER: "console" }, { metricsFromEnv: true }],
-    ["OTEL_LOGS_EXPORTER is not read: the audit stream is the log pipeline", { OTEL_LOGS_EXPORTER: "none" }, { logsExporter: "file" }],
+    ["OTEL_LOGS_EXPORTER is not read: the audit stream is the log pipeline", { OTEL_LOGS_EXPORTER: "none" }, { logs: FILE }],
   ])("%s", (_name, env, expected) => {
     expect(enabled({}, env)).toMatchObject(expected);
   });
@@ -120,23 +140,29 @@ describe("resolveConfig from the environment", () => {
     ["LANGCHAIN_OTEL_DISABLED, any case", { LANGCHAIN_OTEL_DISABLED: "TRUE" }],
     ["OTEL_SDK_DISABLED", { OTEL_SDK_DISABLED: "true" }],
   ])("%s=true disables everything, without checking the rest", (_name, env) => {
-    expect(resolveConfig({}, { ...env, LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, context)).toEqual({ disabled: true, warnings: [] });
+    expect(resolveSettings({}, { ...env, LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, context)).toEqual({ disabled: true, warnings: [] });
   });
 
   it("LANGCHAIN_OTEL_DISABLED=false and OTEL_SDK_DISABLED=false leave it on", () => {
-    expect(resolveConfig({}, { LANGCHAIN_OTEL_DISABLED: "false", OTEL_SDK_DISABLED: "false" }, context).disabled).toBe(false);
+    expect(resolveSettings({}, { LANGCHAIN_OTEL_DISABLED: "false", OTEL_SDK_DISABLED: "false" }, context).disabled).toBe(false);
   });
 
-  it("warns about, and ignores, a bad OTEL_BSP_* value (OpenTelemetry's rule for its variables)", () => {
-    const config = enabled({}, { OTEL_BSP_SCHEDULE_DELAY: "soon" });
-    expect(config.batch).toEqual({ maxQueueSize: 65_536 });
-    expect(config.warnings).toEqual(['OTEL_BSP_SCHEDULE_DELAY="soon" is not a non-negative number; using the default']);
-  });
-
-  it("warns about, and ignores, a bad OTEL_BLRP_* value", () => {
-    const config = enabled({}, { OTEL_BLRP_MAX_QUEUE_SIZE: "-1" });
-    expect(config.logBatch).toEqual({ maxQueueSize: 65_536 });
-    expect(config.warnings).toEqual(['OTEL_BLRP_MAX_QUEUE_SIZE="-1" is not a non-negative number; using the default']);
+  it.each<[string, Record<string, string>, string]>([
+    ["a batch size of 0 (the SDK's processor loops on it)", { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "0" }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0" is not a positive integer'],
+    ["a fractional batch size", { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "0.5" }, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0.5" is not a positive integer'],
+    ["a queue of 0 (it would hold nothing)", { OTEL_BSP_MAX_QUEUE_SIZE: "0" }, 'OTEL_BSP_MAX_QUEUE_SIZE="0" is not a positive integer'],
+    ["a negative queue", { OTEL_BLRP_MAX_QUEUE_SIZE: "-1" }, 'OTEL_BLRP_MAX_QUEUE_SIZE="-1" is not a positive integer'],
+    ["a delay that is not a number", { OTEL_BSP_SCHEDULE_DELAY: "soon" }, 'OTEL_BSP_SCHEDULE_DELAY="soon" is not a positive integer'],
+    ["an export timeout of 0", { OTEL_BLRP_EXPORT_TIMEOUT: "0" }, 'OTEL_BLRP_EXPORT_TIMEOUT="0" is not a positive integer'],
+    [
+      "a batch larger than the queue, both set",
+      { OTEL_BLRP_MAX_QUEUE_SIZE: "10", OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: "20" },
+      "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=20 is larger than OTEL_BLRP_MAX_QUEUE_SIZE=10; a batch cannot exceed the queue",
+    ],
+    ["an OTLP timeout of 0", { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "0" }, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="0" is not a positive integer'],
+    ["an OTLP timeout that is not a number", { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_TIMEOUT: "soon" }, 'OTEL_EXPORTER_OTLP_TIMEOUT="soon" is not a positive integer'],
+  ])("fails at startup on %s, naming the variable", (_name, env, message) => {
+    expect(() => resolveSettings({}, env, context)).toThrow(new ConfigurationError(message));
   });
 
   it.each<[string, Record<string, string>, string[]]>([
@@ -165,9 +191,9 @@ describe("resolveConfig from the environment", () => {
   });
 });
 
-describe("resolveConfig options", () => {
+describe("resolveSettings options", () => {
   it("an option wins over its variable", () => {
-    const config = enabled(
+    const settings = enabled(
       {
         contentPolicy: "full",
         maxPayloadBytes: 10,
@@ -188,53 +214,57 @@ describe("resolveConfig options", () => {
         LANGCHAIN_OTEL_AUDIT_RECORDS: "false",
       },
     );
-    expect(config).toMatchObject({
-      contentPolicy: "full",
-      maxPayloadBytes: 10,
-      runTtlMillis: 20,
+    expect(settings).toMatchObject({
+      tracing: { contentPolicy: "full", maxPayloadBytes: 10, runTtlMillis: 20, emitSpans: false, emitAuditRecords: true },
       shutdownTimeoutMillis: 30,
-      auditDir: "/srv/app/mine",
+      traces: { kind: "file", dir: "/srv/app/mine" },
+      logs: { kind: "file", dir: "/srv/app/mine" },
       serviceName: "svc",
+    });
+  });
+
+  it("hands the instrumentation a config stating the resolved values, plus the redaction options as given", () => {
+    const rules = [{ name: "order", pattern: /ORD-\d+/g }];
+    expect(enabled({ redaction: { rules }, redactionReplacement: "marker" }, { LANGCHAIN_OTEL_SPANS: "false" }).tracingConfig).toEqual({
+      contentPolicy: "redacted",
+      maxPayloadBytes: 8192,
+      runTtlMillis: 600_000,
       emitSpans: false,
       emitAuditRecords: true,
-      logsExporter: "file",
+      redaction: { rules },
+      redactionReplacement: "marker",
     });
   });
 
   it("otlpEndpoint is a base URL: spans go to <endpoint>/v1/traces, audit records to <endpoint>/v1/logs", () => {
     expect(enabled({ otlpEndpoint: "http://collector:4318/" })).toMatchObject({
-      exporter: "otlp",
-      otlpTraces: { url: "http://collector:4318/v1/traces" },
-      logsExporter: "otlp",
-      otlpLogs: { url: "http://collector:4318/v1/logs" },
-      auditDir: undefined,
+      traces: { kind: "otlp", target: { url: "http://collector:4318/v1/traces" } },
+      logs: { kind: "otlp", target: { url: "http://collector:4318/v1/logs" } },
     });
   });
 
   it("otlpEndpoint wins over the per-signal variables", () => {
     const env = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://b:4318/v1/logs" };
     expect(enabled({ otlpEndpoint: "https://collector" }, env)).toMatchObject({
-      otlpTraces: { url: "https://collector/v1/traces" },
-      otlpLogs: { url: "https://collector/v1/logs" },
+      traces: { target: { url: "https://collector/v1/traces" } },
+      logs: { target: { url: "https://collector/v1/logs" } },
     });
   });
 
-  it("emitAuditRecords: false sets up no log export, so no audit directory behind an OTLP traces endpoint", () => {
+  it("emitAuditRecords: false sends audit records nowhere", () => {
     expect(enabled({ emitAuditRecords: false }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://a:4318/v1/traces" })).toMatchObject({
-      emitAuditRecords: false,
-      logsExporter: "none",
-      otlpLogs: undefined,
-      auditDir: undefined,
-      spoolDir: "/srv/app/.langchain-otel/spool",
+      tracing: { emitAuditRecords: false },
+      logs: { kind: "none" },
+      traces: { kind: "otlp" },
     });
   });
 
   it("disabled: false wins over LANGCHAIN_OTEL_DISABLED=true", () => {
-    expect(resolveConfig({ disabled: false }, { LANGCHAIN_OTEL_DISABLED: "true" }, context).disabled).toBe(false);
+    expect(resolveSettings({ disabled: false }, { LANGCHAIN_OTEL_DISABLED: "true" }, context).disabled).toBe(false);
   });
 });
 
-describe("resolveConfig rejects bad values with the setting, the value and what is accepted", () => {
+describe("resolveSettings rejects bad values with the setting, the value and what is accepted", () => {
   it.each<[Record<string, string>, string]>([
     [{ LANGCHAIN_OTEL_CONTENT_POLICY: "fulll" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="fulll" is not one of: redacted, full, none'],
     [{ LANGCHAIN_OTEL_CONTENT_POLICY: "redact" }, 'LANGCHAIN_OTEL_CONTENT_POLICY="redact" is not one of: redacted, full, none'],
@@ -250,8 +280,8 @@ describe("resolveConfig rejects bad values with the setting, the value and what 
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" }, 'OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4318" is not an http(s) URL'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector" }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector" is not an http(s) URL'],
   ])("%o", (env, message) => {
-    expect(() => resolveConfig({}, env, context)).toThrow(new ConfigurationError(message));
-    expect(() => resolveConfig({}, env, context)).toThrow(ConfigurationError);
+    expect(() => resolveSettings({}, env, context)).toThrow(new ConfigurationError(message));
+    expect(() => resolveSettings({}, env, context)).toThrow(ConfigurationError);
   });
 
   it.each<[LangChainOtelOptions, string]>([
@@ -267,13 +297,13 @@ describe("resolveConfig rejects bad values with the setting, the value and what 
     [{ emitSpans: "no" as never }, 'option emitSpans="no" is not one of: true, false'],
     [{ emitAuditRecords: 1 as never }, "option emitAuditRecords=1 is not one of: true, false"],
   ])("%o", (options, message) => {
-    expect(() => resolveConfig(options, {}, context)).toThrow(new ConfigurationError(message));
+    expect(() => resolveSettings(options, {}, context)).toThrow(new ConfigurationError(message));
   });
 });
 
-describe("resolveConfig: where OTLP goes and the spool", () => {
+describe("resolveSettings: where OTLP goes and the spool", () => {
   it("resolves each signal's URL, headers and timeout as the OTLP/HTTP exporter does, signal variables first", () => {
-    const config = enabled(
+    const settings = enabled(
       {},
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/base/",
@@ -284,31 +314,20 @@ describe("resolveConfig: where OTLP goes and the spool", () => {
         OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "700",
       },
     );
-    expect(config.otlpTraces).toEqual({
-      url: "http://collector:4318/base/v1/traces",
-      headers: { "x-api-key": "for-traces", "x-tenant": "acme corp" },
-      timeoutMillis: 2500,
+    expect(settings.traces).toEqual({
+      kind: "otlp",
+      target: { url: "http://collector:4318/base/v1/traces", headers: { "x-api-key": "for-traces", "x-tenant": "acme corp" }, timeoutMillis: 2500 },
     });
-    expect(config.otlpLogs).toEqual({
-      url: "http://logs.example:4318/custom/path",
-      headers: { "x-api-key": "generic", "x-tenant": "acme corp" },
-      timeoutMillis: 700,
+    expect(settings.logs).toEqual({
+      kind: "otlp",
+      target: { url: "http://logs.example:4318/custom/path", headers: { "x-api-key": "generic", "x-tenant": "acme corp" }, timeoutMillis: 700 },
     });
-  });
-
-  it("ignores a timeout that is not a positive number (the exporter warns about it)", () => {
-    const config = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "0", OTEL_EXPORTER_OTLP_TIMEOUT: "soon" });
-    expect(config.otlpTraces?.timeoutMillis).toBe(10_000);
   });
 
   it("LANGCHAIN_OTEL_SPOOL_DIR and LANGCHAIN_OTEL_SPOOL_MAX_BYTES, and the options over them", () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", LANGCHAIN_OTEL_SPOOL_DIR: "var/spool", LANGCHAIN_OTEL_SPOOL_MAX_BYTES: "1048576" };
-    expect(enabled({}, env)).toMatchObject({ spoolDir: "/srv/app/var/spool", spoolMaxBytes: 1_048_576 });
-    expect(enabled({ spoolDir: "/data/spool", spoolMaxBytes: 10 }, env)).toMatchObject({ spoolDir: "/data/spool", spoolMaxBytes: 10 });
-  });
-
-  it("has no spool directory when nothing goes over OTLP", () => {
-    expect(enabled({}, { LANGCHAIN_OTEL_SPOOL_DIR: "var/spool" }).spoolDir).toBeUndefined();
+    expect(enabled({}, env).spool).toEqual({ dir: "/srv/app/var/spool", maxBytes: 1_048_576 });
+    expect(enabled({ spoolDir: "/data/spool", spoolMaxBytes: 10 }, env).spool).toEqual({ dir: "/data/spool", maxBytes: 10 });
   });
 
   it("takes serviceInstanceId from the option only (OTEL_RESOURCE_ATTRIBUTES is read where the resource is built)", () => {
@@ -317,8 +336,8 @@ describe("resolveConfig: where OTLP goes and the spool", () => {
   });
 
   it("warns that TLS files of the exporter are not used when the spool is replayed", () => {
-    const config = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318", OTEL_EXPORTER_OTLP_CERTIFICATE: "/etc/ca.pem" });
-    expect(config.warnings).toEqual([
+    const settings = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318", OTEL_EXPORTER_OTLP_CERTIFICATE: "/etc/ca.pem" });
+    expect(settings.warnings).toEqual([
       "OTEL_EXPORTER_OTLP_CERTIFICATE is used by the OTLP exporters but not when the spool is replayed; " +
         "batches spooled while the collector was unreachable are sent with the system's trust store and no client certificate",
     ]);
@@ -330,7 +349,7 @@ describe("resolveConfig: where OTLP goes and the spool", () => {
     [{ spoolDir: "" }, {}, 'option spoolDir="" is not a non-empty string'],
     [{ serviceInstanceId: "" }, {}, 'option serviceInstanceId="" is not a non-empty string'],
   ])("rejects %o %o", (options, env, message) => {
-    expect(() => resolveConfig(options, env, context)).toThrow(new ConfigurationError(message));
+    expect(() => resolveSettings(options, env, context)).toThrow(new ConfigurationError(message));
   });
 });
 

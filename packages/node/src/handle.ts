@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { LangChainInstrumentation } from "@langchain-otel/instrumentation";
+import type { NodeSDK } from "@opentelemetry/sdk-node";
+import { diag } from "./diag.js";
+import type { LangChainCorePatch } from "./langchain-core.js";
+import type { AuditPipeline } from "./pipeline.js";
+import type { Settings } from "./settings.js";
+import { boundedShutdown, installExitHooks } from "./shutdown.js";
+import { zeroCounters } from "./spool/counters.js";
+import type { LangChainOtelHandle, LangChainOtelStats } from "./types.js";
+
+// Shared through globalThis so every copy of this package (ESM and CJS loads, nested installs) sees one handle.
+const HANDLE_KEY = Symbol.for("@langchain-otel/node.handle");
+type HandleHolder = { [HANDLE_KEY]?: LangChainOtelHandle | undefined };
+
+/** The handle of the running distro (started by `@langchain-otel/node/register` or `start()`), if any. */
+export function getHandle(): LangChainOtelHandle | undefined {
+  return (globalThis as HandleHolder)[HANDLE_KEY];
+}
+
+function setHandle(handle: LangChainOtelHandle | undefined): void {
+  (globalThis as HandleHolder)[HANDLE_KEY] = handle;
+}
+
+/** Makes `handle` the running one (what {@link getHandle} returns) and returns it. */
+export function installHandle(handle: LangChainOtelHandle): LangChainOtelHandle {
+  setHandle(handle);
+  return handle;
+}
+
+const settled = Promise.resolve();
+
+const noStats = (): LangChainOtelStats => ({ ...zeroCounters(), queueDroppedSpans: 0, queueDroppedLogRecords: 0 });
+
+/** The handle of a disabled start: every method does nothing. */
+export function disabledHandle(): LangChainOtelHandle {
+  const handle: LangChainOtelHandle = {
+    enabled: false,
+    exporter: "none",
+    auditDir: undefined,
+    instrumentation: undefined,
+    instanceId: undefined,
+    stats: noStats,
+    ready: settled,
+    forceFlush: () => settled,
+    shutdown: () => {
+      if (getHandle() === handle) setHandle(undefined);
+      return settled;
+    },
+  };
+  return handle;
+}
+
+/** What a running handle drives. */
+export interface RunningParts {
+  readonly settings: Settings;
+  readonly instanceId: string;
+  readonly instrumentation: LangChainInstrumentation;
+  readonly pipeline: AuditPipeline;
+  readonly sdk: NodeSDK;
+  readonly langchain: LangChainCorePatch;
+}
+
+/** The audit directory when either signal is written to files. */
+function auditDirOf(settings: Settings): string | undefined {
+  if (settings.traces.kind === "file") return settings.traces.dir;
+  return settings.logs.kind === "file" ? settings.logs.dir : undefined;
+}
+
+/**
+ * The handle of a running start, with its bounded shutdown, which also runs on `beforeExit`, SIGTERM and SIGINT.
+ */
+export function runningHandle(parts: RunningParts): LangChainOtelHandle {
+  const { settings, instrumentation, pipeline, sdk, langchain } = parts;
+  const awaitCallbacks = async (): Promise<void> => {
+    await langchain.ready;
+    await Promise.all(langchain.copies.map((copy) => copy.awaitAllCallbacks?.()));
+  };
+
+  let uninstallExitHooks: () => void = () => {};
+  const shutdown = boundedShutdown(
+    [
+      // Not a step that waits: from here on, exports to a collector that does not answer are spooled in time.
+      { name: "bound export time", run: () => pipeline.beginShutdown() },
+      { name: "await LangChain callbacks", run: awaitCallbacks },
+      { name: "end open runs", run: () => instrumentation.handler.endAllRuns("shutdown") },
+      { name: "disable instrumentation", run: () => instrumentation.disable() },
+      // The SDK's shutdown does not wait for exports a SimpleSpanProcessor still has pending; a flush does.
+      // After "end open runs", so the records of runs ended there are flushed too.
+      { name: "flush the processors", run: () => pipeline.forceFlush() },
+      // The exporters' shutdown gives each spool one bounded attempt to drain.
+      { name: "shut down the SDK", run: () => sdk.shutdown() },
+      { name: "close the spool", run: () => pipeline.close() },
+      {
+        name: "release",
+        run: () => {
+          uninstallExitHooks();
+          if (getHandle() === handle) setHandle(undefined);
+        },
+      },
+    ],
+    settings.shutdownTimeoutMillis,
+  );
+
+  const handle: LangChainOtelHandle = {
+    enabled: true,
+    exporter: settings.traces.kind,
+    auditDir: auditDirOf(settings),
+    instrumentation,
+    instanceId: parts.instanceId,
+    ready: langchain.ready,
+    async forceFlush() {
+      try {
+        await awaitCallbacks();
+        await pipeline.forceFlush();
+      } catch (err) {
+        diag.error("forceFlush failed", err);
+      }
+    },
+    shutdown,
+    stats: () => pipeline.stats(),
+  };
+  uninstallExitHooks = installExitHooks(shutdown);
+  return handle;
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ConfigurationError, type LangChainTracingOptions } from "@langchain-otel/instrumentation";
+import {
+  booleanValue,
+  envSetting,
+  fromEnv,
+  nonEmptyString,
+  positiveInteger,
+  quote,
+  resolveTracingOptions,
+  setting,
+  type Env,
+  type ResolvedTracingOptions,
+} from "@langchain-otel/instrumentation/internal";
+import { parseKeyPairsIntoRecord } from "@opentelemetry/core";
+import type { OtlpTarget } from "./spool/otlp-target.js";
+import type { LangChainOtelOptions } from "./types.js";
+
+// One error class for every configuration mistake, whichever package finds it.
+export { ConfigurationError };
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
+export const DEFAULT_AUDIT_DIR = "./audit";
+export const DEFAULT_SERVICE_NAME = "langchain-app";
+export const TRACES_FILE_NAME = "traces.jsonl";
+export const LOGS_FILE_NAME = "logs.jsonl";
+export const DEFAULT_SPOOL_DIR = ".langchain-otel/spool";
+export const DEFAULT_SPOOL_MAX_BYTES = 2 ** 30;
+/**
+ * Queue size of the audit pipeline's batch processors unless `OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE`
+ * say otherwise: far above the SDK's 2048.
+ */
+export const DEFAULT_MAX_QUEUE_SIZE = 65_536;
+/** The OTLP exporters' request timeout when no `OTEL_EXPORTER_OTLP_*TIMEOUT` sets one (their own default). */
+export const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
+
+/** Where spans go: the embedded audit file in `dir`, or OTLP/HTTP to `target`. */
+export type TraceDestination = { readonly kind: "file"; readonly dir: string } | { readonly kind: "otlp"; readonly target: OtlpTarget };
+/** Where audit records go: as spans can, or nowhere (`emitAuditRecords: false`). */
+export type LogDestination = TraceDestination | { readonly kind: "none" };
+
+/**
+ * A batch processor's settings, from the standard `OTEL_BSP_*` (spans) or `OTEL_BLRP_*` (log records) variables,
+ * each a positive integer, with the SDK's defaults except `maxQueueSize` ({@link DEFAULT_MAX_QUEUE_SIZE}).
+ */
+export interface BatchSettings {
+  readonly scheduledDelayMillis: number;
+  readonly exportTimeoutMillis: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+}
+
+/** Everything {@link start} needs, with defaults applied and every value checked, resolved once. */
+export interface Settings {
+  readonly traces: TraceDestination;
+  readonly logs: LogDestination;
+  /** Absolute spool directory and its byte cap; used only by destinations of kind `otlp`. */
+  readonly spool: { readonly dir: string; readonly maxBytes: number };
+  /** Explicit `serviceInstanceId` option. */
+  readonly serviceInstanceId: string | undefined;
+  /** Explicit `serviceName` option (wins over the environment). */
+  readonly serviceName: string | undefined;
+  /** `service.name` used when neither the option nor the environment names the service. */
+  readonly defaultServiceName: string;
+  /** The instrumentation's options as given, and resolved: the only resolution of them in a start. */
+  readonly tracingConfig: LangChainTracingOptions;
+  readonly tracing: ResolvedTracingOptions;
+  readonly shutdownTimeoutMillis: number;
+  /** `OTEL_BSP_*`. */
+  readonly spanBatch: BatchSettings;
+  /** `OTEL_BLRP_*`. */
+  readonly logBatch: BatchSettings;
+  /**
+   * Whether the SDK may build metric readers from the environment. With the embedded file exporter there is
+   * no collector, so they stay off unless `OTEL_METRICS_EXPORTER` asks for them.
+   */
+  readonly metricsFromEnv: boolean;
+  /** Things worth a diag warning that do not stop startup. */
+  readonly warnings: readonly string[];
+}
+
+/** The settings of a start: off altogether, or everything resolved. */
+export type ResolvedSettings = { readonly disabled: true; readonly warnings: readonly string[] } | ({ readonly disabled: false } & Settings);
+
+/** Where the settings are resolved: the working directory and the app's package name, if any. */
+export interface SettingsContext {
+  readonly cwd: string;
+  readonly appName?: string | undefined;
+}
+
+function httpUrl(value: unknown, source: string): string {
+  const text = typeof value === "string" ? value.trim() : "";
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ConfigurationError(`${source}=${quote(value)} is not an http(s) URL`);
+  }
+  return text;
+}
+
+const SDK_BATCH_DEFAULTS = {
+  OTEL_BSP: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000, maxExportBatchSize: 512 },
+  OTEL_BLRP: { scheduledDelayMillis: 1000, exportTimeoutMillis: 30_000, maxExportBatchSize: 512 },
+} as const;
+
+/**
+ * A batch processor's settings. Every variable must be a positive integer: 0 or a fraction would make the SDK's
+ * processor loop or drop everything. An export batch larger than the queue is cut to the queue's size, unless
+ * both were set: then the pair is a mistake.
+ */
+function batchSettings(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP"): BatchSettings {
+  const read = (suffix: string, fallback: number): number => envSetting(env, `${prefix}_${suffix}`, positiveInteger, fallback);
+  const defaults = SDK_BATCH_DEFAULTS[prefix];
+  const maxQueueSize = read("MAX_QUEUE_SIZE", DEFAULT_MAX_QUEUE_SIZE);
+  let maxExportBatchSize = read("MAX_EXPORT_BATCH_SIZE", defaults.maxExportBatchSize);
+  if (maxExportBatchSize > maxQueueSize) {
+    if (fromEnv(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`) !== undefined && fromEnv(env, `${prefix}_MAX_QUEUE_SIZE`) !== undefined) {
+      throw new ConfigurationError(
+        `${prefix}_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} is larger than ${prefix}_MAX_QUEUE_SIZE=${maxQueueSize}; a batch cannot exceed the queue`,
+      );
+    }
+    maxExportBatchSize = maxQueueSize;
+  }
+  return {
+    scheduledDelayMillis: read("SCHEDULE_DELAY", defaults.scheduledDelayMillis),
+    exportTimeoutMillis: read("EXPORT_TIMEOUT", defaults.exportTimeoutMillis),
+    maxQueueSize,
+    maxExportBatchSize,
+  };
+}
+
+/** One signal's OTLP settings: the part of its variables' names that says which (`TRACES`) and its URL path. */
+interface OtlpSignal {
+  readonly id: "TRACES" | "LOGS";
+  readonly path: "v1/traces" | "v1/logs";
+}
+
+const TRACES: OtlpSignal = { id: "TRACES", path: "v1/traces" };
+const LOGS: OtlpSignal = { id: "LOGS", path: "v1/logs" };
+
+/**
+ * Where one signal goes over OTLP, resolved as the OTLP/HTTP exporter resolves it (so the exporter and the spool's
+ * replayer, both given this target, send to the same place with the same headers); undefined without an endpoint.
+ * URL: the `otlpEndpoint` option (a base URL, already checked) + the signal's path; else the signal's own
+ * endpoint variable as is; else `OTEL_EXPORTER_OTLP_ENDPOINT` + the path.
+ * Headers: `OTEL_EXPORTER_OTLP_HEADERS`, overridden key by key by the signal's own variable.
+ * Timeout: the signal's own variable, else `OTEL_EXPORTER_OTLP_TIMEOUT`, else {@link DEFAULT_OTLP_TIMEOUT_MILLIS}.
+ */
+function otlpTarget(base: string | undefined, env: Env, signal: OtlpSignal): OtlpTarget | undefined {
+  const specificName = `OTEL_EXPORTER_OTLP_${signal.id}_ENDPOINT`;
+  const specific = fromEnv(env, specificName);
+  const generic = fromEnv(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  // Each variable is checked even when another one wins, so a typo is found now.
+  if (specific !== undefined) httpUrl(specific, specificName);
+  if (generic !== undefined) httpUrl(generic, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  const genericTimeout = envSetting(env, "OTEL_EXPORTER_OTLP_TIMEOUT", positiveInteger, DEFAULT_OTLP_TIMEOUT_MILLIS);
+  const timeoutMillis = envSetting(env, `OTEL_EXPORTER_OTLP_${signal.id}_TIMEOUT`, positiveInteger, genericTimeout);
+  let url: string;
+  if (base !== undefined) url = `${base}/${signal.path}`;
+  else if (specific !== undefined) url = new URL(specific.trim()).toString();
+  else if (generic !== undefined) url = new URL(generic.trim().replace(/\/?$/, "/") + signal.path).toString();
+  else return undefined;
+  return {
+    url,
+    headers: {
+      ...parseKeyPairsIntoRecord(fromEnv(env, "OTEL_EXPORTER_OTLP_HEADERS")),
+      ...parseKeyPairsIntoRecord(fromEnv(env, `OTEL_EXPORTER_OTLP_${signal.id}_HEADERS`)),
+    },
+    timeoutMillis,
+  };
+}
+
+// The spool's replayer sends with fetch, which has no place for these files; the exporter itself uses them.
+function certificateWarnings(env: Env, signals: readonly OtlpSignal[], warnings: string[]): void {
+  const names = new Set<string>();
+  for (const signal of signals) {
+    for (const kind of ["CERTIFICATE", "CLIENT_CERTIFICATE", "CLIENT_KEY"]) {
+      for (const name of [`OTEL_EXPORTER_OTLP_${signal.id}_${kind}`, `OTEL_EXPORTER_OTLP_${kind}`]) {
+        if (fromEnv(env, name) !== undefined) names.add(name);
+      }
+    }
+  }
+  if (names.size > 0) {
+    warnings.push(
+      `${[...names].join(", ")} ${names.size === 1 ? "is" : "are"} used by the OTLP exporters but not when the spool is replayed; ` +
+        "batches spooled while the collector was unreachable are sent with the system's trust store and no client certificate",
+    );
+  }
+}
+
+// Only OTLP/HTTP with JSON bodies is built here; a gRPC setting would silently be ignored without this warning.
+function protocolWarnings(env: Env, signals: ReadonlyArray<{ name: string; variable: string }>, warnings: string[]): void {
+  const signalsByVariable = new Map<string, string[]>();
+  for (const { name, variable } of signals) {
+    for (const v of [variable, "OTEL_EXPORTER_OTLP_PROTOCOL"]) signalsByVariable.set(v, [...(signalsByVariable.get(v) ?? []), name]);
+  }
+  for (const [variable, names] of signalsByVariable) {
+    const protocol = fromEnv(env, variable)?.trim();
+    if (protocol !== undefined && protocol !== "http/json" && protocol !== "http/protobuf") {
+      warnings.push(`${variable}=${quote(protocol)} is not supported here; ${names.join(" and ")} are sent as OTLP/HTTP JSON`);
+    }
+  }
+}
+
+/** The OTLP targets of the destinations that have one, by signal. */
+export function otlpTargets(settings: Pick<Settings, "traces" | "logs">): { traces?: OtlpTarget; logs?: OtlpTarget } {
+  const targets: { traces?: OtlpTarget; logs?: OtlpTarget } = {};
+  if (settings.traces.kind === "otlp") targets.traces = settings.traces.target;
+  if (settings.logs.kind === "otlp") targets.logs = settings.logs.target;
+  return targets;
+}
+
+/**
+ * Resolves {@link LangChainOtelOptions} against the environment, once per start: an explicit option wins, then
+ * the variable, then the default. A pure function of its arguments (`env` is read here and nowhere later).
+ *
+ * @throws {ConfigurationError} for a bad value, naming the option or variable, the value and what is accepted.
+ */
+export function resolveSettings(options: LangChainOtelOptions, env: Env, context: SettingsContext): ResolvedSettings {
+  const warnings: string[] = [];
+  const disabled = setting(options.disabled, "disabled", env, "LANGCHAIN_OTEL_DISABLED", booleanValue, false);
+  // The SDK's own switch, with the SDK's semantics (only "true" disables; anything else is ignored).
+  const sdkDisabled = fromEnv(env, "OTEL_SDK_DISABLED")?.trim().toLowerCase() === "true";
+  if (disabled || sdkDisabled) return { disabled: true, warnings };
+
+  // The instrumentation's options, resolved (and checked) by its own rules, here and only here. The instrumentation
+  // is given both: the resolved values (so it resolves nothing again) and a config that states them.
+  const tracing = resolveTracingOptions(
+    {
+      contentPolicy: options.contentPolicy,
+      redaction: options.redaction,
+      redactionReplacement: options.redactionReplacement,
+      maxPayloadBytes: options.maxPayloadBytes,
+      runTtlMillis: options.runTtlMillis,
+      emitSpans: options.emitSpans,
+      emitAuditRecords: options.emitAuditRecords,
+    },
+    env,
+  );
+  const tracingConfig: LangChainTracingOptions = {
+    contentPolicy: tracing.contentPolicy,
+    maxPayloadBytes: tracing.maxPayloadBytes,
+    runTtlMillis: tracing.runTtlMillis,
+    emitSpans: tracing.emitSpans,
+    emitAuditRecords: tracing.emitAuditRecords,
+  };
+  if (options.redaction !== undefined) tracingConfig.redaction = options.redaction;
+  if (options.redactionReplacement !== undefined) tracingConfig.redactionReplacement = options.redactionReplacement;
+
+  const base = options.otlpEndpoint === undefined ? undefined : httpUrl(options.otlpEndpoint, "option otlpEndpoint").replace(/\/+$/, "");
+  const tracesTarget = otlpTarget(base, env, TRACES);
+  const logsTarget = tracing.emitAuditRecords ? otlpTarget(base, env, LOGS) : undefined;
+  const otlpSignals: Array<{ name: string; variable: string }> = [];
+  if (tracesTarget !== undefined) otlpSignals.push({ name: "traces", variable: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" });
+  if (logsTarget !== undefined) otlpSignals.push({ name: "audit records", variable: "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" });
+  protocolWarnings(env, otlpSignals, warnings);
+  certificateWarnings(env, [...(tracesTarget === undefined ? [] : [TRACES]), ...(logsTarget === undefined ? [] : [LOGS])], warnings);
+
+  // Read even when no signal is written to a file, so that a bad value is found now.
+  const auditDir = path.resolve(context.cwd, setting(options.auditDir, "auditDir", env, "LANGCHAIN_OTEL_AUDIT_DIR", nonEmptyString, DEFAULT_AUDIT_DIR));
+  const traces: TraceDestination = tracesTarget === undefined ? { kind: "file", dir: auditDir } : { kind: "otlp", target: tracesTarget };
+  const logs: LogDestination = !tracing.emitAuditRecords
+    ? { kind: "none" }
+    : logsTarget === undefined
+      ? { kind: "file", dir: auditDir }
+      : { kind: "otlp", target: logsTarget };
+  const appName = context.appName?.trim();
+  return {
+    disabled: false,
+    traces,
+    logs,
+    spool: {
+      dir: path.resolve(context.cwd, setting(options.spoolDir, "spoolDir", env, "LANGCHAIN_OTEL_SPOOL_DIR", nonEmptyString, DEFAULT_SPOOL_DIR)),
+      maxBytes: setting(options.spoolMaxBytes, "spoolMaxBytes", env, "LANGCHAIN_OTEL_SPOOL_MAX_BYTES", positiveInteger, DEFAULT_SPOOL_MAX_BYTES),
+    },
+    serviceInstanceId:
+      options.serviceInstanceId === undefined ? undefined : nonEmptyString(options.serviceInstanceId, "option serviceInstanceId"),
+    serviceName: options.serviceName === undefined ? undefined : nonEmptyString(options.serviceName, "option serviceName"),
+    defaultServiceName: appName !== undefined && appName !== "" ? appName : DEFAULT_SERVICE_NAME,
+    tracingConfig,
+    tracing,
+    shutdownTimeoutMillis: setting(
+      options.shutdownTimeoutMillis,
+      "shutdownTimeoutMillis",
+      env,
+      "LANGCHAIN_OTEL_SHUTDOWN_TIMEOUT_MILLIS",
+      positiveInteger,
+      DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+    ),
+    spanBatch: batchSettings(env, "OTEL_BSP"),
+    logBatch: batchSettings(env, "OTEL_BLRP"),
+    metricsFromEnv: tracesTarget !== undefined || fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined,
+    warnings,
+  };
+}
+
+/** The `name` in `<cwd>/package.json`, if there is one. Never throws. */
+export function readAppName(cwd: string): string | undefined {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(path.join(cwd, "package.json"), "utf8"));
+    const name = (pkg as { name?: unknown } | null)?.name;
+    return typeof name === "string" && name.trim() !== "" ? name.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
