@@ -13,7 +13,7 @@ const RUN = "019ab3c4-d5e6-7f00-a1b2-c3d4e5f60718";
 /** What a chain run with an email address in its inputs puts on its span under the handler's current options. */
 function inputsOfOneRun(handler: OpenTelemetryCallbackHandler): unknown {
   exporter.reset();
-  handler.handleChainStart({ lc: 1, type: "not_implemented", id: ["x", "Echo"] }, { text: "mail ann@example.com" }, RUN, undefined, [], {}, "chain", "Echo");
+  handler.handleChainStart({ id: ["x", "Echo"] }, { text: "mail ann@example.com" }, RUN, undefined, [], {}, "chain", "Echo");
   handler.handleChainEnd({ ok: true }, RUN);
   return spans()[0]?.attributes["langchain.inputs"];
 }
