@@ -1,6 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import { serializePayload, type JsonSafe } from "./serialize.js";
-import { firstGenerations, finishReason } from "./messages.js";
+import type { ModelResponse } from "./model-response.js";
+import { providerName, readersOf, type ProviderFamily } from "./providers.js";
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
@@ -21,6 +22,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   ATTR_LANGCHAIN_METADATA_PREFIX,
+  ATTR_LANGCHAIN_RESPONSE_FINISH_REASONS_RAW,
   ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS,
   ATTR_LANGCHAIN_LANGGRAPH_NODE,
   ATTR_LANGCHAIN_LANGGRAPH_STEP,
@@ -87,27 +89,6 @@ export function metadataAttributes(metadata: Dict, maxBytes: number, redact?: (s
   return attrs;
 }
 
-// LangChain `ls_provider` values → gen_ai.provider.name well-known values.
-const PROVIDERS: Record<string, string> = {
-  openai: "openai",
-  azure: "azure.ai.openai",
-  azure_openai: "azure.ai.openai",
-  anthropic: "anthropic",
-  google_genai: "gcp.gemini",
-  google_vertexai: "gcp.vertex_ai",
-  google: "gcp.gen_ai",
-  bedrock: "aws.bedrock",
-  amazon_bedrock: "aws.bedrock",
-  mistral: "mistral_ai",
-  mistralai: "mistral_ai",
-  groq: "groq",
-  deepseek: "deepseek",
-  cohere: "cohere",
-  xai: "x_ai",
-  perplexity: "perplexity",
-  ibm: "ibm.watsonx.ai",
-};
-
 /** The model name a run asked for, from invocation params or LangChain's `ls_model_name` metadata. */
 export function requestModel(extraParams: unknown, metadata: Dict): string | undefined {
   const params = asDict(asDict(extraParams)?.["invocation_params"]);
@@ -115,75 +96,54 @@ export function requestModel(extraParams: unknown, metadata: Dict): string | und
   return typeof model === "string" && model !== "" ? model : undefined;
 }
 
-/** gen_ai.provider.name and gen_ai.request.* from a model run's invocation params and ls_* metadata. */
-export function modelRequestAttributes(extraParams: unknown, metadata: Dict, model: string | undefined): Attributes {
+/**
+ * gen_ai.provider.name and gen_ai.request.* from a model run's invocation params (read where its provider family puts
+ * them) and `ls_*` metadata. An empty list the client sent (`stopSequences: []`) is what was asked: no fallback.
+ */
+export function modelRequestAttributes(
+  extraParams: unknown,
+  metadata: Dict,
+  model: string | undefined,
+  family: ProviderFamily | undefined,
+): Attributes {
   const attrs: Attributes = {};
-  const params = asDict(asDict(extraParams)?.["invocation_params"]);
-  const provider = metadata["ls_provider"] ?? params?.["_type"];
-  if (typeof provider === "string" && provider !== "") attrs[ATTR_GEN_AI_PROVIDER_NAME] = PROVIDERS[provider] ?? provider;
+  const invocation = asDict(asDict(extraParams)?.["invocation_params"]);
+  const keys = readersOf(family).request;
+  const params = keys.root === undefined ? invocation : asDict(invocation?.[keys.root]);
+  setString(attrs, ATTR_GEN_AI_PROVIDER_NAME, providerName(family, metadata["ls_provider"] ?? invocation?.["_type"]));
   setString(attrs, ATTR_GEN_AI_REQUEST_MODEL, model);
-  setNumber(attrs, ATTR_GEN_AI_REQUEST_TEMPERATURE, firstDefined(params, ["temperature"]) ?? metadata["ls_temperature"]);
-  setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_P, firstDefined(params, ["top_p", "topP"]));
-  setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_K, firstDefined(params, ["top_k", "topK"]));
-  setNumber(
-    attrs,
-    ATTR_GEN_AI_REQUEST_MAX_TOKENS,
-    firstDefined(params, ["max_tokens", "maxTokens", "max_completion_tokens", "maxOutputTokens", "max_output_tokens"]) ??
-      metadata["ls_max_tokens"],
-  );
-  setNumber(attrs, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, firstDefined(params, ["frequency_penalty", "frequencyPenalty"]));
-  setNumber(attrs, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, firstDefined(params, ["presence_penalty", "presencePenalty"]));
-  setNumber(attrs, ATTR_GEN_AI_REQUEST_SEED, firstDefined(params, ["seed"]));
-  const stop = firstDefined(params, ["stop", "stop_sequences", "stopSequences"]) ?? metadata["ls_stop"];
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_TEMPERATURE, firstDefined(params, keys.temperature) ?? metadata["ls_temperature"]);
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_P, firstDefined(params, keys.topP));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_K, firstDefined(params, keys.topK));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_MAX_TOKENS, firstDefined(params, keys.maxTokens) ?? metadata["ls_max_tokens"]);
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, firstDefined(params, keys.frequencyPenalty));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, firstDefined(params, keys.presencePenalty));
+  setNumber(attrs, ATTR_GEN_AI_REQUEST_SEED, firstDefined(params, keys.seed));
+  const stop = firstDefined(params, keys.stopSequences) ?? metadata["ls_stop"];
   if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === "string")) {
     attrs[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop as string[];
   }
   return attrs;
 }
 
-/** Token usage, finish reasons, response model and id from an LLMResult. */
-export function modelResponseAttributes(output: unknown): Attributes {
+/** Finish reasons (schema terms, and raw), response model and id, usage and provider attributes of a model run. */
+export function modelResponseAttributes(response: ModelResponse): Attributes {
   const attrs: Attributes = {};
-  const generations = firstGenerations(output);
-  const reasons: string[] = [];
-  let usage: Dict | undefined;
-  let responseMeta: Dict | undefined;
-  let messageId: unknown;
-  for (const generation of generations) {
-    const reason = finishReason(generation);
-    if (reason !== undefined) reasons.push(reason);
-    const message = asDict(generation["message"]);
-    if (message !== undefined) {
-      usage ??= asDict(message["usage_metadata"]);
-      responseMeta ??= asDict(message["response_metadata"]);
-      messageId ??= message["id"];
-    }
+  const finishes = response.finishes.filter((f) => f !== undefined);
+  if (finishes.length > 0) {
+    attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = finishes.map((f) => f.reason);
+    attrs[ATTR_LANGCHAIN_RESPONSE_FINISH_REASONS_RAW] = finishes.map((f) => f.raw);
   }
-  if (reasons.length > 0) attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
-
+  const usage = response.usage;
   if (usage !== undefined) {
-    setNumber(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage["input_tokens"]);
-    setNumber(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage["output_tokens"]);
-    const inputDetails = asDict(usage["input_token_details"]);
-    const outputDetails = asDict(usage["output_token_details"]);
-    setNumber(attrs, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, inputDetails?.["cache_read"]);
-    setNumber(attrs, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, inputDetails?.["cache_creation"]);
-    setNumber(attrs, ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, outputDetails?.["reasoning"]);
-  } else {
-    // Older integrations and text LLMs report usage in llmOutput.
-    const llmOutput = asDict((output as Dict | undefined)?.["llmOutput"]);
-    const tokenUsage = asDict(llmOutput?.["tokenUsage"] ?? llmOutput?.["token_usage"] ?? llmOutput?.["usage"]);
-    setNumber(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS, firstDefined(tokenUsage, ["promptTokens", "prompt_tokens", "input_tokens"]));
-    setNumber(
-      attrs,
-      ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-      firstDefined(tokenUsage, ["completionTokens", "completion_tokens", "output_tokens"]),
-    );
+    setNumber(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadInputTokens);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationInputTokens);
+    setNumber(attrs, ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningOutputTokens);
   }
-
-  setString(attrs, ATTR_GEN_AI_RESPONSE_MODEL, firstDefined(responseMeta, ["model_name", "model", "modelName"]));
-  const responseId = firstDefined(responseMeta, ["id", "response_id"]) ?? messageId;
-  // "run-<uuid>" is LangChain's stand-in when the provider sent no id: not a response id.
-  if (typeof responseId === "string" && !responseId.startsWith("run-")) setString(attrs, ATTR_GEN_AI_RESPONSE_ID, responseId);
+  setString(attrs, ATTR_GEN_AI_RESPONSE_MODEL, response.model);
+  setString(attrs, ATTR_GEN_AI_RESPONSE_ID, response.id);
+  Object.assign(attrs, response.providerAttributes);
   return attrs;
 }

@@ -14,11 +14,14 @@ import { classifyChainRun, runDisplayName, type SerializedLike } from "./span-na
 import { modelRequestAttributes, modelResponseAttributes, requestModel } from "./attributes.js";
 import { putPayload } from "./content.js";
 import { inputMessages, outputMessages, promptMessages } from "./messages.js";
+import { readModelResponse } from "./model-response.js";
+import { familyByProviderName, familyOfModelRun } from "./providers.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
   ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
@@ -242,12 +245,13 @@ export class OpenTelemetryCallbackHandler {
         output,
         attributes: (run, attrs) => {
           if (asDict(extraParams)["cached"] === true) attrs[ATTR_LANGCHAIN_CACHE_HIT] = true;
-          Object.assign(attrs, modelResponseAttributes(output));
+          const response = readModelResponse(output, familyByProviderName(run.identity[ATTR_GEN_AI_PROVIDER_NAME]));
+          Object.assign(attrs, modelResponseAttributes(response));
           if (run.firstChunkAtMillis !== undefined) {
             attrs[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (run.firstChunkAtMillis - run.startedAtMillis) / 1000;
             attrs[ATTR_LANGCHAIN_STREAM_CHUNKS] = run.chunkCount;
           }
-          this._payload(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(output));
+          this._payload(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(output, response));
         },
       });
     });
@@ -391,6 +395,7 @@ export class OpenTelemetryCallbackHandler {
   ): void {
     const meta = asDict(metadata);
     const model = requestModel(extraParams, meta);
+    const family = familyOfModelRun(meta, extraParams, serialized);
     this._tracker.start({
       runId,
       parentRunId,
@@ -401,7 +406,7 @@ export class OpenTelemetryCallbackHandler {
       serialized,
       model,
       attributes: (attrs) => {
-        Object.assign(attrs, modelRequestAttributes(extraParams, meta, model));
+        Object.assign(attrs, modelRequestAttributes(extraParams, meta, model, family));
         this._payload(attrs, ATTR_GEN_AI_INPUT_MESSAGES, messages());
       },
     });

@@ -6,6 +6,8 @@
  */
 
 import { messageType } from "./langchain-shapes.js";
+import { firstGenerations, type ModelResponse } from "./model-response.js";
+import { isToolCallBlock } from "./providers.js";
 
 export { messageType };
 
@@ -34,7 +36,11 @@ const ROLE_BY_TYPE: Record<string, string> = {
   generic: "user",
 };
 
-function contentParts(content: unknown): GenAiPart[] {
+/**
+ * Content blocks as parts. With `hasToolCalls`, a provider's own tool-call blocks (Anthropic `tool_use`, Gemini
+ * `functionCall`) are left out: the message's `tool_calls` carry the same call, and one call is one part.
+ */
+function contentParts(content: unknown, hasToolCalls: boolean): GenAiPart[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", content }];
   if (!Array.isArray(content)) return content === undefined || content === null ? [] : [{ type: "text", content }];
   const parts: GenAiPart[] = [];
@@ -42,6 +48,7 @@ function contentParts(content: unknown): GenAiPart[] {
     if (typeof block === "string") parts.push({ type: "text", content: block });
     else if (block !== null && typeof block === "object") {
       const b = block as Record<string, unknown>;
+      if (hasToolCalls && isToolCallBlock(b["type"])) continue;
       if (b["type"] === "text" && typeof b["text"] === "string") parts.push({ type: "text", content: b["text"] });
       else if (b["type"] === "reasoning" || b["type"] === "thinking") {
         parts.push({ type: "reasoning", content: b["reasoning"] ?? b["thinking"] ?? "" });
@@ -51,15 +58,27 @@ function contentParts(content: unknown): GenAiPart[] {
   return parts;
 }
 
-function toolCallParts(toolCalls: unknown): GenAiPart[] {
-  if (!Array.isArray(toolCalls)) return [];
+/**
+ * `tool_calls` as tool-call parts, then `invalid_tool_calls` (arguments that did not parse) with their raw arguments
+ * and LangChain's error, so a call the app could not run is still in the trail.
+ */
+function toolCallParts(toolCalls: unknown, invalidToolCalls: unknown): GenAiPart[] {
   const parts: GenAiPart[] = [];
-  for (const call of toolCalls) {
+  for (const call of Array.isArray(toolCalls) ? toolCalls : []) {
     if (call === null || typeof call !== "object") continue;
     const c = call as Record<string, unknown>;
     parts.push({ type: "tool_call", id: c["id"], name: c["name"], arguments: c["args"] });
   }
+  for (const call of Array.isArray(invalidToolCalls) ? invalidToolCalls : []) {
+    if (call === null || typeof call !== "object") continue;
+    const c = call as Record<string, unknown>;
+    parts.push({ type: "tool_call", id: c["id"], name: c["name"], arguments: c["args"], error: c["error"] });
+  }
   return parts;
+}
+
+function nonEmpty(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
 }
 
 /** One LangChain message as a GenAI message. */
@@ -68,12 +87,13 @@ export function toGenAiMessage(message: unknown): GenAiMessage {
   // ChatMessage ("generic") carries its own role.
   const ownRole = type === "generic" ? (message as MessageLike).role : undefined;
   const role = typeof ownRole === "string" ? ownRole : (type && ROLE_BY_TYPE[type]) || type || "user";
-  if (message === null || typeof message !== "object") return { role, parts: contentParts(message) };
+  if (message === null || typeof message !== "object") return { role, parts: contentParts(message, false) };
   const m = message as MessageLike;
   if (role === "tool") {
     return { role, parts: [{ type: "tool_call_response", id: m["tool_call_id"], response: m.content }] };
   }
-  return { role, parts: [...contentParts(m.content), ...toolCallParts(m["tool_calls"])] };
+  const hasToolCalls = nonEmpty(m["tool_calls"]) || nonEmpty(m["invalid_tool_calls"]);
+  return { role, parts: [...contentParts(m.content, hasToolCalls), ...toolCallParts(m["tool_calls"], m["invalid_tool_calls"])] };
 }
 
 /** The input messages of a chat run (`handleChatModelStart` gets one group per prompt; we record the first). */
@@ -84,35 +104,19 @@ export function inputMessages(groups: unknown): GenAiMessage[] {
 
 /** Text-completion prompts as user messages. */
 export function promptMessages(prompts: unknown): GenAiMessage[] {
-  return Array.isArray(prompts) ? prompts.map((p) => ({ role: "user", parts: contentParts(p) })) : [];
+  return Array.isArray(prompts) ? prompts.map((p) => ({ role: "user", parts: contentParts(p, false) })) : [];
 }
 
-/** Generation objects of an LLMResult (`generations[0]`), duck-typed. */
-export function firstGenerations(output: unknown): Record<string, unknown>[] {
-  const generations = (output as { generations?: unknown } | undefined)?.generations;
-  const first = Array.isArray(generations) ? generations[0] : undefined;
-  return Array.isArray(first) ? first.filter((g): g is Record<string, unknown> => g !== null && typeof g === "object") : [];
-}
-
-/** The finish reason of one generation, from generationInfo or the message's response metadata. */
-export function finishReason(generation: Record<string, unknown>): string | undefined {
-  const info = generation["generationInfo"] as Record<string, unknown> | undefined;
-  const message = generation["message"] as Record<string, unknown> | undefined;
-  const meta = message?.["response_metadata"] as Record<string, unknown> | undefined;
-  const reason = info?.["finish_reason"] ?? meta?.["finish_reason"] ?? meta?.["stop_reason"] ?? info?.["stop_reason"];
-  return typeof reason === "string" ? reason : undefined;
-}
-
-/** The output messages of an LLM/chat run. */
-export function outputMessages(output: unknown): GenAiMessage[] {
-  return firstGenerations(output).map((generation) => {
+/** The output messages of an LLM/chat run, each with its finish reason as {@link readModelResponse} read it. */
+export function outputMessages(output: unknown, response: ModelResponse): GenAiMessage[] {
+  return firstGenerations(output).map((generation, i) => {
     const message = generation["message"];
     const base: GenAiMessage =
       message !== undefined
         ? toGenAiMessage(message)
-        : { role: "assistant", parts: contentParts(generation["text"]) };
-    const reason = finishReason(generation);
-    if (reason !== undefined) base.finish_reason = reason;
+        : { role: "assistant", parts: contentParts(generation["text"], false) };
+    const finish = response.finishes[i];
+    if (finish !== undefined) base.finish_reason = finish.reason;
     return base;
   });
 }

@@ -57,7 +57,7 @@ export interface RunStart {
 }
 
 /** What the tracker shows of an open run to the code that describes its end. */
-export type RunView = Pick<Readonly<RunState>, "info" | "startedAtMillis" | "firstChunkAtMillis" | "chunkCount">;
+export type RunView = Pick<Readonly<RunState>, "info" | "identity" | "startedAtMillis" | "firstChunkAtMillis" | "chunkCount">;
 
 /** Adds a run type's end attributes; called only when a span or record will carry them. */
 export type EndAttributes = (run: RunView, attrs: Record<string, AttributeValue>) => void;

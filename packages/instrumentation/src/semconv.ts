@@ -137,3 +137,10 @@ export const ATTR_SERVICE_INSTANCE_ID = "service.instance.id";
 export const ATTR_AUDIT_SEQ = "audit.seq";
 /** Lower-case hex SHA-256 linking a record to its predecessor in the chain. */
 export const ATTR_AUDIT_HASH = "audit.hash";
+
+/** The finish reasons as the provider spelled them, beside `gen_ai.response.finish_reasons` in the schema's terms. */
+export const ATTR_LANGCHAIN_RESPONSE_FINISH_REASONS_RAW = "langchain.response.finish_reasons.raw";
+
+// https://opentelemetry.io/docs/specs/semconv/registry/attributes/openai/
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = "openai.response.service_tier";
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint";
