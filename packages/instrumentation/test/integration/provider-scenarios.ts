@@ -96,6 +96,14 @@ export function attributesOf(span: ReadableSpan): Record<string, unknown> {
   return out;
 }
 
+/** A call cut at the token limit ("Thirty"): `length` in the schema's terms, the provider's spelling kept raw. */
+export function expectCutAtLength(span: ReadableSpan, raw: string): void {
+  const attributes = attributesOf(span);
+  expect(attributes["gen_ai.response.finish_reasons"]).toEqual(["length"]);
+  expect(attributes["langchain.response.finish_reasons.raw"]).toEqual([raw]);
+  expect(attributes["gen_ai.output.messages"]).toEqual([{ role: "assistant", parts: [{ type: "text", content: "Thirty" }], finish_reason: "length" }]);
+}
+
 /** The model spans of a trace, in start order. */
 export function chatSpans(spans: readonly ReadableSpan[]): ReadableSpan[] {
   return spans
