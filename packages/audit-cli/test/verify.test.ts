@@ -54,13 +54,20 @@ describe("verify", () => {
     const clean = await runCli(["verify", "--json", "logs.jsonl"], dir);
     expect(clean.code).toBe(0);
     // Swap seq 3 for a forged record with a consistent hash of its own; seq 4 still names the original's hash.
-    const { canonicalJson, canonicalLogRecordFromOtlpJson, chainHash } = await import("@langchain-otel/node/integrity");
+    const { canonicalJson, canonicalLogRecordFromOtlpJson, canonicalResourceFromOtlpJson, canonicalScopeFromOtlpJson, chainHash } = await import(
+      "@langchain-otel/node/integrity"
+    );
     const request = JSON.parse(lines(file)[0]!);
-    const records = request.resourceLogs[0].scopeLogs[0].logRecords;
+    const [resourceLogs] = request.resourceLogs;
+    const records = resourceLogs.scopeLogs[0].logRecords;
+    const context = {
+      resource: canonicalResourceFromOtlpJson(resourceLogs.resource, resourceLogs.schemaUrl),
+      scope: canonicalScopeFromOtlpJson(resourceLogs.scopeLogs[0].scope, resourceLogs.scopeLogs[0].schemaUrl),
+    };
     const hashOf = (r: { attributes: Array<{ key: string; value: { stringValue?: string } }> }) => r.attributes.find((a) => a.key === "audit.hash")!.value;
     const forged = records[2];
     forged.attributes.find((a: { key: string }) => a.key === "gen_ai.usage.input_tokens").value = { intValue: "12" };
-    hashOf(forged).stringValue = chainHash(hashOf(records[1]).stringValue!, canonicalJson(canonicalLogRecordFromOtlpJson(forged)));
+    hashOf(forged).stringValue = chainHash(hashOf(records[1]).stringValue!, canonicalJson(canonicalLogRecordFromOtlpJson(forged, context)));
     writeLines(file, [JSON.stringify(request), lines(file)[1]!]);
     const result = await runCli(["verify", "logs.jsonl"], dir);
     expect(result.stdout).toContain("    hash mismatch: logs.jsonl:1 (seq 4): audit.hash does not verify\n");

@@ -144,3 +144,33 @@ export const ATTR_LANGCHAIN_RESPONSE_FINISH_REASONS_RAW = "langchain.response.fi
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/openai/
 export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = "openai.response.service_tier";
 export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint";
+
+// Signed checkpoints: a log record per chain every N records and T ms, and a final seal at exit (see the
+// integrity README of @langchain-otel/node). Every attribute below is covered by the checkpoint's signature.
+/** `event.name` of a checkpoint (and seal) record. */
+export const EVENT_AUDIT_CHECKPOINT = "audit.checkpoint";
+/** Signal of the chain the checkpoint covers: `traces` or `logs`. */
+export const ATTR_AUDIT_CHECKPOINT_SIGNAL = "audit.checkpoint.signal";
+/** `audit.chain` of the chain the checkpoint covers ("" for a process without one). */
+export const ATTR_AUDIT_CHECKPOINT_CHAIN = "audit.checkpoint.chain";
+/** Position of the checkpoint in its chain's checkpoints: 1, 2, 3, … */
+export const ATTR_AUDIT_CHECKPOINT_INDEX = "audit.checkpoint.index";
+/** First `audit.seq` the checkpoint covers (the previous checkpoint's last + 1). */
+export const ATTR_AUDIT_CHECKPOINT_FIRST_SEQ = "audit.checkpoint.first_seq";
+/** Last `audit.seq` the checkpoint covers: the chain's head when it was signed. */
+export const ATTR_AUDIT_CHECKPOINT_LAST_SEQ = "audit.checkpoint.last_seq";
+/** `audit.hash` of the record at the last seq. */
+export const ATTR_AUDIT_CHECKPOINT_HEAD = "audit.checkpoint.head";
+/** Signature of the chain's previous checkpoint ("" for the first), so checkpoints chain too. */
+export const ATTR_AUDIT_CHECKPOINT_PREV = "audit.checkpoint.prev";
+/** `checkpoint`, or `seal` for the last one, written when the process ends. */
+export const ATTR_AUDIT_CHECKPOINT_KIND = "audit.checkpoint.kind";
+/** Key ID of the signing key: the first 16 hex digits of the SHA-256 of its public key (SPKI DER). */
+export const ATTR_AUDIT_CHECKPOINT_KEY_ID = "audit.checkpoint.key_id";
+/** When the checkpoint was signed, ISO 8601 UTC to the millisecond. */
+export const ATTR_AUDIT_CHECKPOINT_TIME = "audit.checkpoint.time";
+/** Ed25519 signature (base64) over the canonical form of the checkpoint. */
+export const ATTR_AUDIT_CHECKPOINT_SIGNATURE = "audit.checkpoint.signature";
+/** `audit.checkpoint.kind` values. */
+export const AUDIT_CHECKPOINT_KIND_CHECKPOINT = "checkpoint";
+export const AUDIT_CHECKPOINT_KIND_SEAL = "seal";

@@ -3,6 +3,7 @@ import type { InstrumentationScope } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
+import { spanFlags } from "./integrity/canonical.js";
 
 /**
  * OTLP/JSON as the OpenTelemetry Collector writes it (`ptrace.JSONMarshaler` / `plog.JSONMarshaler`, used by its
@@ -38,9 +39,6 @@ interface SignalNames {
 const TRACES: SignalNames = { resources: "resourceSpans", scopes: "scopeSpans", items: "spans" };
 const LOGS: SignalNames = { resources: "resourceLogs", scopes: "scopeLogs", items: "logRecords" };
 
-// W3C trace flags in the low byte; bit 8 says whether "parent is remote" is known, bit 9 that it is.
-const FLAG_HAS_IS_REMOTE = 0x100;
-const FLAG_IS_REMOTE = 0x200;
 const INT64_MIN = -(2 ** 63);
 const INT64_LIMIT = 2 ** 63;
 
@@ -49,9 +47,6 @@ function nanos(time: HrTime): string | undefined {
   return value === 0n ? undefined : value.toString();
 }
 
-function spanFlags(traceFlags: number, parentIsRemote: boolean | undefined): number {
-  return (traceFlags & 0xff) | FLAG_HAS_IS_REMOTE | (parentIsRemote === true ? FLAG_IS_REMOTE : 0);
-}
 
 /** Builds an object in the given key order, leaving out undefined, "", 0 and empty arrays. */
 function fields(entries: ReadonlyArray<readonly [string, unknown]>): JsonObject {

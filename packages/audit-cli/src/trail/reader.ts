@@ -1,9 +1,13 @@
 import {
   OtlpJsonShapeError,
+  canonicalResourceFromOtlpJson,
+  canonicalScopeFromOtlpJson,
   instanceIdFromOtlpJson,
   type AuditSignal,
   type OtlpJsonLogRecord,
+  type OtlpJsonRecordContext,
   type OtlpJsonResource,
+  type OtlpJsonScope,
   type OtlpJsonSpan,
 } from "@langchain-otel/node/integrity";
 import { forEachLine } from "./lines.js";
@@ -27,6 +31,12 @@ interface ItemBase {
   readonly instance: string;
   readonly resource: OtlpJsonResource | undefined;
   readonly location: Location;
+  /**
+   * The canonical resource and scope the record's hash covers, computed once per resource and scope entry of its
+   * line, and only when asked for (by the verifier).
+   * @throws {OtlpJsonShapeError} for a resource or scope of the wrong shape.
+   */
+  readonly canonicalContext: () => OtlpJsonRecordContext;
 }
 
 /** A span read from a traces line. */
@@ -122,6 +132,24 @@ export async function readTrail(files: readonly TrailFile[], visitor: TrailVisit
   return totals;
 }
 
+/** `compute()` once, on first call (a failure is not kept: it is thrown again for every record that asks). */
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value as T;
+  };
+}
+
+/** The canonical context of the records of one scope entry, sharing its resource entry's canonical resource. */
+function contextOf(resourceText: () => OtlpJsonRecordContext["resource"], scope: Record<string, unknown>): () => OtlpJsonRecordContext {
+  return once(() => ({ resource: resourceText(), scope: canonicalScopeFromOtlpJson(scope["scope"] as OtlpJsonScope | undefined, scope["schemaUrl"]) }));
+}
+
 function visitLine(request: unknown, location: Location, visitor: TrailVisitor): void {
   if (!isObject(request) || (request["resourceSpans"] === undefined && request["resourceLogs"] === undefined)) {
     throw new OtlpJsonShapeError("not an OTLP/JSON traces or logs export request");
@@ -130,10 +158,13 @@ function visitLine(request: unknown, location: Location, visitor: TrailVisitor):
     const resourceSpans = object(rs, `resourceSpans[${r}]`);
     const resource = resourceSpans["resource"] as OtlpJsonResource | undefined;
     const instance = instanceIdFromOtlpJson(resource);
+    const resourceText = once(() => canonicalResourceFromOtlpJson(resource, resourceSpans["schemaUrl"]));
     array(resourceSpans["scopeSpans"], `resourceSpans[${r}].scopeSpans`).forEach((ss, s) => {
       const field = `resourceSpans[${r}].scopeSpans[${s}].spans`;
-      array(object(ss, `resourceSpans[${r}].scopeSpans[${s}]`)["spans"], field).forEach((span, i) => {
-        visitItem(visitor, location, `${field}[${i}]`, () => ({ signal: "traces", instance, resource, span: object(span, `${field}[${i}]`), location }));
+      const scopeSpans = object(ss, `resourceSpans[${r}].scopeSpans[${s}]`);
+      const canonicalContext = contextOf(resourceText, scopeSpans);
+      array(scopeSpans["spans"], field).forEach((span, i) => {
+        visitItem(visitor, location, `${field}[${i}]`, () => ({ signal: "traces", instance, resource, canonicalContext, span: object(span, `${field}[${i}]`), location }));
       });
     });
   });
@@ -141,10 +172,13 @@ function visitLine(request: unknown, location: Location, visitor: TrailVisitor):
     const resourceLogs = object(rl, `resourceLogs[${r}]`);
     const resource = resourceLogs["resource"] as OtlpJsonResource | undefined;
     const instance = instanceIdFromOtlpJson(resource);
+    const resourceText = once(() => canonicalResourceFromOtlpJson(resource, resourceLogs["schemaUrl"]));
     array(resourceLogs["scopeLogs"], `resourceLogs[${r}].scopeLogs`).forEach((sl, s) => {
       const field = `resourceLogs[${r}].scopeLogs[${s}].logRecords`;
-      array(object(sl, `resourceLogs[${r}].scopeLogs[${s}]`)["logRecords"], field).forEach((record, i) => {
-        visitItem(visitor, location, `${field}[${i}]`, () => ({ signal: "logs", instance, resource, record: object(record, `${field}[${i}]`), location }));
+      const scopeLogs = object(sl, `resourceLogs[${r}].scopeLogs[${s}]`);
+      const canonicalContext = contextOf(resourceText, scopeLogs);
+      array(scopeLogs["logRecords"], field).forEach((record, i) => {
+        visitItem(visitor, location, `${field}[${i}]`, () => ({ signal: "logs", instance, resource, canonicalContext, record: object(record, `${field}[${i}]`), location }));
       });
     });
   });

@@ -114,7 +114,8 @@ export class ChainVerifier {
       return true;
     }
     // Before any state changes: a record that cannot be canonicalized is malformed, not part of the chain.
-    const canonical = canonicalJson(item.signal === "traces" ? canonicalSpanFromOtlpJson(item.span) : canonicalLogRecordFromOtlpJson(item.record));
+    const context = item.canonicalContext();
+    const canonical = canonicalJson(item.signal === "traces" ? canonicalSpanFromOtlpJson(item.span, context) : canonicalLogRecordFromOtlpJson(item.record, context));
     const chain = this._chain(item.instance, item.signal);
     const location = item.location;
 

@@ -1,9 +1,18 @@
+/**
+ * A value whose canonical JSON text was written once and is reused as is: the resource and the instrumentation
+ * scope, shared by every record of a process, are written once instead of once per record.
+ */
+export class CanonicalJsonText {
+  constructor(readonly text: string) {}
+}
+
 /** A value canonical JSON can write: what the canonical form of a record is made of. */
 export type CanonicalJsonValue =
   | string
   | number
   | boolean
   | null
+  | CanonicalJsonText
   | readonly CanonicalJsonValue[]
   | { readonly [key: string]: CanonicalJsonValue };
 
@@ -27,6 +36,7 @@ export function canonicalJson(value: CanonicalJsonValue): string {
       return JSON.stringify(value);
     case "object": {
       if (value === null) return "null";
+      if (value instanceof CanonicalJsonText) return value.text;
       if (Array.isArray(value)) {
         let out = "[";
         for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i] as CanonicalJsonValue);

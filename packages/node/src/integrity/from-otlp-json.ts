@@ -2,14 +2,27 @@ import { ATTR_AUDIT_HASH } from "./attributes.js";
 import {
   canonicalId,
   emptyAttributes,
+  resourceText,
+  scopeText,
   wellFormed,
   type CanonicalAttributes,
   type CanonicalEvent,
+  type CanonicalLink,
   type CanonicalLogRecord,
   type CanonicalSpan,
   type TypedValue,
 } from "./canonical.js";
-import type { OtlpJsonAnyValue, OtlpJsonEvent, OtlpJsonKeyValue, OtlpJsonLogRecord, OtlpJsonSpan } from "./otlp-json-types.js";
+import type { CanonicalJsonText } from "./canonical-json.js";
+import type {
+  OtlpJsonAnyValue,
+  OtlpJsonEvent,
+  OtlpJsonKeyValue,
+  OtlpJsonLink,
+  OtlpJsonLogRecord,
+  OtlpJsonResource,
+  OtlpJsonScope,
+  OtlpJsonSpan,
+} from "./otlp-json-types.js";
 
 /** Thrown for a record whose shape is not OTLP/JSON (a field of the wrong type); the message names the field. */
 export class OtlpJsonShapeError extends TypeError {
@@ -115,9 +128,61 @@ function eventFromOtlpJson(event: OtlpJsonEvent, field: string): CanonicalEvent 
   if (!isObject(event)) throw new OtlpJsonShapeError(`${field} is not an object`);
   return {
     attributes: attributesFromOtlpJson(event.attributes, `${field}.attributes`),
+    droppedAttributesCount: integer(event.droppedAttributesCount, `${field}.droppedAttributesCount`),
     name: text(event.name, `${field}.name`),
     timeUnixNano: int64Text(event.timeUnixNano, `${field}.timeUnixNano`),
   };
+}
+
+function linkFromOtlpJson(link: OtlpJsonLink, field: string): CanonicalLink {
+  if (!isObject(link)) throw new OtlpJsonShapeError(`${field} is not an object`);
+  return {
+    attributes: attributesFromOtlpJson(link.attributes, `${field}.attributes`),
+    droppedAttributesCount: integer(link.droppedAttributesCount, `${field}.droppedAttributesCount`),
+    flags: integer(link.flags, `${field}.flags`),
+    spanId: canonicalId(text(link.spanId, `${field}.spanId`)),
+    traceId: canonicalId(text(link.traceId, `${field}.traceId`)),
+    traceState: text(link.traceState, `${field}.traceState`),
+  };
+}
+
+/**
+ * What a record's canonical form takes from the levels of its export request above it: the canonical JSON of
+ * its resource and of its instrumentation scope ({@link canonicalResourceFromOtlpJson},
+ * {@link canonicalScopeFromOtlpJson}), computed once per `resourceSpans` / `scopeSpans` (or logs) entry.
+ */
+export interface OtlpJsonRecordContext {
+  readonly resource: CanonicalJsonText;
+  readonly scope: CanonicalJsonText;
+}
+
+/**
+ * The canonical resource (`{attributes, schemaUrl}`) of a `resourceSpans` / `resourceLogs` entry: its `resource`
+ * and its `schemaUrl`; equal to the SDK side's for the resource it was encoded from.
+ *
+ * @throws {OtlpJsonShapeError} when a field has the wrong JSON type.
+ */
+export function canonicalResourceFromOtlpJson(resource: OtlpJsonResource | undefined, schemaUrl: unknown): CanonicalJsonText {
+  const r = resource === undefined || resource === null ? {} : resource;
+  if (!isObject(r)) throw new OtlpJsonShapeError("resource is not an object");
+  return resourceText({ attributes: attributesFromOtlpJson(r.attributes, "resource.attributes"), schemaUrl: text(schemaUrl, "schemaUrl") });
+}
+
+/**
+ * The canonical scope (`{attributes, name, schemaUrl, version}`) of a `scopeSpans` / `scopeLogs` entry: its
+ * `scope` and its `schemaUrl`.
+ *
+ * @throws {OtlpJsonShapeError} when a field has the wrong JSON type.
+ */
+export function canonicalScopeFromOtlpJson(scope: OtlpJsonScope | undefined, schemaUrl: unknown): CanonicalJsonText {
+  const sc = scope === undefined || scope === null ? {} : scope;
+  if (!isObject(sc)) throw new OtlpJsonShapeError("scope is not an object");
+  return scopeText({
+    attributes: attributesFromOtlpJson(sc.attributes, "scope.attributes"),
+    name: text(sc.name, "scope.name"),
+    schemaUrl: text(schemaUrl, "scope schemaUrl"),
+    version: text(sc.version, "scope.version"),
+  });
 }
 
 /**
@@ -126,21 +191,29 @@ function eventFromOtlpJson(event: OtlpJsonEvent, field: string): CanonicalEvent 
  *
  * @throws {OtlpJsonShapeError} when a field has the wrong JSON type.
  */
-export function canonicalSpanFromOtlpJson(span: OtlpJsonSpan): CanonicalSpan {
+export function canonicalSpanFromOtlpJson(span: OtlpJsonSpan, context: OtlpJsonRecordContext): CanonicalSpan {
   if (!isObject(span)) throw new OtlpJsonShapeError("span is not an object");
   const status = span.status === undefined || span.status === null ? {} : span.status;
   if (!isObject(status)) throw new OtlpJsonShapeError("status is not an object");
   return {
     attributes: attributesFromOtlpJson(span.attributes, "attributes", ATTR_AUDIT_HASH),
+    droppedAttributesCount: integer(span.droppedAttributesCount, "droppedAttributesCount"),
+    droppedEventsCount: integer(span.droppedEventsCount, "droppedEventsCount"),
+    droppedLinksCount: integer(span.droppedLinksCount, "droppedLinksCount"),
     endTimeUnixNano: int64Text(span.endTimeUnixNano, "endTimeUnixNano"),
     events: list<OtlpJsonEvent>(span.events, "events").map((e, i) => eventFromOtlpJson(e, `events[${i}]`)),
+    flags: integer(span.flags, "flags"),
     kind: integer(span.kind, "kind"),
+    links: list<OtlpJsonLink>(span.links, "links").map((l, i) => linkFromOtlpJson(l, `links[${i}]`)),
     name: text(span.name, "name"),
     parentSpanId: canonicalId(text(span.parentSpanId, "parentSpanId")),
+    resource: context.resource,
+    scope: context.scope,
     spanId: canonicalId(text(span.spanId, "spanId")),
     startTimeUnixNano: int64Text(span.startTimeUnixNano, "startTimeUnixNano"),
     status: { code: integer(status.code, "status.code"), message: text(status.message, "status.message") },
     traceId: canonicalId(text(span.traceId, "traceId")),
+    traceState: text(span.traceState, "traceState"),
   };
 }
 
@@ -150,13 +223,17 @@ export function canonicalSpanFromOtlpJson(span: OtlpJsonSpan): CanonicalSpan {
  *
  * @throws {OtlpJsonShapeError} when a field has the wrong JSON type.
  */
-export function canonicalLogRecordFromOtlpJson(record: OtlpJsonLogRecord): CanonicalLogRecord {
+export function canonicalLogRecordFromOtlpJson(record: OtlpJsonLogRecord, context: OtlpJsonRecordContext): CanonicalLogRecord {
   if (!isObject(record)) throw new OtlpJsonShapeError("log record is not an object");
   return {
     attributes: attributesFromOtlpJson(record.attributes, "attributes", ATTR_AUDIT_HASH),
     body: typedValueFromOtlpJson(record.body, "body"),
+    droppedAttributesCount: integer(record.droppedAttributesCount, "droppedAttributesCount"),
     eventName: text(record.eventName, "eventName"),
+    flags: integer(record.flags, "flags"),
     observedTimeUnixNano: int64Text(record.observedTimeUnixNano, "observedTimeUnixNano"),
+    resource: context.resource,
+    scope: context.scope,
     severityNumber: integer(record.severityNumber, "severityNumber"),
     severityText: text(record.severityText, "severityText"),
     spanId: canonicalId(text(record.spanId, "spanId")),

@@ -1,7 +1,7 @@
 import type { Resource } from "@opentelemetry/resources";
 import { ATTR_SERVICE_INSTANCE_ID } from "./attributes.js";
 import { canonicalJson } from "./canonical-json.js";
-import { typedValue } from "./from-sdk.js";
+import { settledResourceAttributes, typedValue } from "./from-sdk.js";
 import { typedValueFromOtlpJson } from "./from-otlp-json.js";
 import type { TypedValue } from "./canonical.js";
 import type { OtlpJsonResource } from "./otlp-json-types.js";
@@ -13,22 +13,11 @@ function instanceKey(value: TypedValue): string {
 
 /**
  * The instance a record's chain belongs to: the resource's `service.instance.id` (a string as is, any other value
- * as the canonical JSON of its typed value), or "" when the resource has none. Reads only attributes that are
- * already settled: an asynchronously detected `service.instance.id` cannot name a chain (the exporter might write
- * another value than the one the record was chained under).
+ * as the canonical JSON of its typed value), or "" when the resource has none. Read as the exporter will write it
+ * ({@link settledResourceAttributes}).
  */
 export function instanceIdOf(resource: Resource): string {
-  if (resource.asyncAttributesPending === true) {
-    // Merged resources list later sources last, and the exported resource keeps the last value: read the last.
-    let found = "";
-    for (const [key, value] of resource.getRawAttributes()) {
-      if (key !== ATTR_SERVICE_INSTANCE_ID) continue;
-      const settled = typeof (value as PromiseLike<unknown> | undefined)?.then !== "function";
-      found = settled ? instanceKey(typedValue(value)) : "";
-    }
-    return found;
-  }
-  return instanceKey(typedValue(resource.attributes[ATTR_SERVICE_INSTANCE_ID]));
+  return instanceKey(typedValue(settledResourceAttributes(resource)[ATTR_SERVICE_INSTANCE_ID]));
 }
 
 /** {@link instanceIdOf} for a resource read from an OTLP/JSON file (the last `service.instance.id` entry wins). */

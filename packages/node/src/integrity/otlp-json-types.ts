@@ -31,6 +31,7 @@ export interface OtlpJsonScope {
   name?: string;
   version?: string;
   attributes?: OtlpJsonKeyValue[];
+  droppedAttributesCount?: number;
 }
 
 export interface OtlpJsonEvent {
@@ -38,6 +39,15 @@ export interface OtlpJsonEvent {
   name?: string;
   attributes?: OtlpJsonKeyValue[];
   droppedAttributesCount?: number;
+}
+
+export interface OtlpJsonLink {
+  traceId?: string;
+  spanId?: string;
+  traceState?: string;
+  attributes?: OtlpJsonKeyValue[];
+  droppedAttributesCount?: number;
+  flags?: number;
 }
 
 export interface OtlpJsonSpan {
@@ -54,7 +64,7 @@ export interface OtlpJsonSpan {
   droppedAttributesCount?: number;
   events?: OtlpJsonEvent[];
   droppedEventsCount?: number;
-  links?: unknown[];
+  links?: OtlpJsonLink[];
   droppedLinksCount?: number;
   status?: { message?: string; code?: number };
 }

@@ -2,12 +2,24 @@ import { TraceFlags, type Attributes, type Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { diag } from "../diag.js";
 import { ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ } from "./attributes.js";
-import { AuditChains } from "./chain.js";
+import { AuditChains, type ChainLink } from "./chain.js";
 import { canonicalJson } from "./canonical-json.js";
+import type { AuditCheckpointer } from "./checkpointer.js";
 import { canonicalSpan } from "./from-sdk.js";
 import { instanceIdOf } from "./instance.js";
+import { ResourceGate } from "./resource-gate.js";
 
 type MutableAttributes = { -readonly [K in keyof Attributes]: Attributes[K] };
+
+/** Options of the integrity processors. */
+export interface IntegrityProcessorOptions {
+  /**
+   * Signs the chains this processor stamps: it is told every record stamped, and emits signed checkpoints and,
+   * at exit, the seal. Give the same checkpointer to the span and the log record processor.
+   * @default none: the chains are hashed, not signed
+   */
+  readonly checkpointer?: AuditCheckpointer | undefined;
+}
 
 /**
  * Stamps every span it forwards with `audit.seq` and `audit.hash` (one chain per `service.instance.id`; see
@@ -18,17 +30,27 @@ type MutableAttributes = { -readonly [K in keyof Attributes]: Attributes[K] };
  * them. A finished span cannot change through the API any more, so what is hashed is what is exported; the
  * two attributes are written straight into the span's attribute object (sdk-trace 3.1 keeps it a plain,
  * writable object after `end()`; `setAttribute` would refuse with a warning) and so bypass the attribute count
- * and length limits, which must never drop or cut them. Spans the downstream processor will not export are
- * forwarded unstamped: unsampled spans, and every span after {@link shutdown}. A span the downstream processor
- * drops for lack of room (full queue) leaves a gap in the sequence, which is how the loss shows.
+ * and length limits, which must never drop or cut them. The hash covers the span's resource: while the resource
+ * is still detecting attributes (the first milliseconds of a process), spans wait, in order, until it has
+ * settled. Spans the downstream processor will not export are forwarded unstamped: unsampled spans, and every
+ * span after {@link shutdown}. A span the downstream processor drops for lack of room (full queue) leaves a gap
+ * in the sequence, which is how the loss shows.
  */
 export class IntegritySpanProcessor implements SpanProcessor {
   private readonly _downstream: SpanProcessor;
   private readonly _chains = new AuditChains();
+  private readonly _checkpointer: AuditCheckpointer | undefined;
+  private readonly _gate: ResourceGate<ReadableSpan>;
   private _isShutdown = false;
 
-  constructor(downstream: SpanProcessor) {
+  constructor(downstream: SpanProcessor, options: IntegrityProcessorOptions = {}) {
     this._downstream = downstream;
+    this._checkpointer = options.checkpointer;
+    this._gate = new ResourceGate<ReadableSpan>(
+      (span) => span.resource,
+      (span) => this._forward(span),
+    );
+    this._checkpointer?.addHolder({ releaseHeld: () => this._gate.releaseAll() });
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -40,41 +62,59 @@ export class IntegritySpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    let forwarded = span;
+    let sampled = false;
     try {
-      const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-      if (sampled && !this._isShutdown) forwarded = this._stamp(span);
+      sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     } catch (err) {
-      diag.error("could not stamp a span with audit.seq and audit.hash; it is exported without them", err);
+      diag.error("could not read a span's context; it is exported without audit.seq and audit.hash", err);
     }
-    this._downstream.onEnd(forwarded);
+    if (sampled && !this._isShutdown) this._gate.submit(span);
+    else this._downstream.onEnd(span);
   }
 
-  forceFlush(): Promise<void> {
+  async forceFlush(): Promise<void> {
+    await this._gate.settled();
     return this._downstream.forceFlush();
   }
 
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
+    await this._gate.settled();
     this._isShutdown = true;
     return this._downstream.shutdown();
   }
 
+  /** Stamps the span, forwards it, then tells the checkpointer (whose checkpoint, if due, follows the span). */
+  private _forward(span: ReadableSpan): void {
+    let forwarded = span;
+    let link: ChainLink | undefined;
+    let instance = "";
+    try {
+      instance = instanceIdOf(span.resource);
+      [forwarded, link] = this._stamp(span, instance);
+    } catch (err) {
+      diag.error("could not stamp a span with audit.seq and audit.hash; it is exported without them", err);
+    }
+    this._downstream.onEnd(forwarded);
+    if (link !== undefined) this._checkpointer?.appended({ signal: "traces", instance, chain: "" }, link, false);
+  }
+
   /** The span with its stamp: itself, or a view of it with stamped attributes if its own cannot be written. */
-  private _stamp(span: ReadableSpan): ReadableSpan {
+  private _stamp(span: ReadableSpan, instance: string): [ReadableSpan, ChainLink | undefined] {
     const target = Object.isExtensible(span.attributes) ? span : withOwnAttributes(span);
     const attributes = target.attributes as MutableAttributes;
     try {
-      const { hash } = this._chains.append(instanceIdOf(span.resource), (seq) => {
+      const link = this._chains.append(instance, (seq) => {
         attributes[ATTR_AUDIT_SEQ] = seq;
         return canonicalJson(canonicalSpan(target));
       });
-      attributes[ATTR_AUDIT_HASH] = hash;
+      attributes[ATTR_AUDIT_HASH] = link.hash;
+      return [target, link];
     } catch (err) {
       diag.error("could not stamp a span with audit.seq and audit.hash; it is exported without them", err);
       delete attributes[ATTR_AUDIT_SEQ];
       delete attributes[ATTR_AUDIT_HASH];
+      return [target, undefined];
     }
-    return target;
   }
 }
 

@@ -19,14 +19,12 @@ import {
   canonicalLogRecordFromOtlpJson,
   canonicalSpanFromOtlpJson,
   chainHash,
-  instanceIdFromOtlpJson,
   type OtlpJsonLogRecord,
-  type OtlpJsonLogsRequest,
   type OtlpJsonSpan,
-  type OtlpJsonTracesRequest,
 } from "../../src/integrity/index.js";
 import { encodeLogsLine, encodeTraceLine } from "../../src/otlp-json.js";
 import { resource, vectorSpan } from "./fixtures.js";
+import { recordsOfLine, spansOfLine, type LineRecord, type LineSpan } from "./otlp-lines.js";
 
 const INSTANCE = "3f1c9a52-0d7e-4b8a-9c61-2e5f7a8b9c0d";
 const T0 = 1795517521000;
@@ -57,20 +55,17 @@ function logged(options: { attributeCountLimit?: number; attributeValueLengthLim
   return { exporter, processor, provider, logger: provider.getLogger("integrity-test", "1.0.0") };
 }
 
-/** The spans of one traces line, each with its resource's instance, as the verifier reads them. */
-function fileSpans(line: string): Array<{ instance: string; span: OtlpJsonSpan }> {
-  const request = JSON.parse(line) as OtlpJsonTracesRequest;
-  return request.resourceSpans!.flatMap((rs) => rs.scopeSpans!.flatMap((ss) => ss.spans!.map((span) => ({ instance: instanceIdFromOtlpJson(rs.resource), span }))));
+const fileSpans = spansOfLine;
+const fileRecords = recordsOfLine;
+function itemOf(item: LineSpan | LineRecord): OtlpJsonSpan | OtlpJsonLogRecord {
+  return "span" in item ? item.span : item.record;
 }
-function fileRecords(line: string): OtlpJsonLogRecord[] {
-  return (JSON.parse(line) as OtlpJsonLogsRequest).resourceLogs!.flatMap((rl) => rl.scopeLogs!.flatMap((sl) => sl.logRecords!));
-}
-function attr(item: OtlpJsonSpan | OtlpJsonLogRecord, key: string): Record<string, unknown> | undefined {
-  return item.attributes?.find((a) => a.key === key)?.value as Record<string, unknown> | undefined;
+function attr(item: LineSpan | LineRecord, key: string): Record<string, unknown> | undefined {
+  return itemOf(item).attributes?.find((a) => a.key === key)?.value as Record<string, unknown> | undefined;
 }
 
 /** Checks a chain read back from a file: seq 1, 2, … and each hash over the previous one. Returns the first bad seq. */
-function firstBrokenLink<T extends OtlpJsonSpan | OtlpJsonLogRecord>(items: T[], canonical: (item: T) => string): number | undefined {
+function firstBrokenLink<T extends LineSpan | LineRecord>(items: T[], canonical: (item: T) => string): number | undefined {
   let prev = GENESIS_HASH;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
@@ -80,8 +75,8 @@ function firstBrokenLink<T extends OtlpJsonSpan | OtlpJsonLogRecord>(items: T[],
   }
   return undefined;
 }
-const spanCanonical = (s: OtlpJsonSpan) => canonicalJson(canonicalSpanFromOtlpJson(s));
-const recordCanonical = (r: OtlpJsonLogRecord) => canonicalJson(canonicalLogRecordFromOtlpJson(r));
+const spanCanonical = (s: LineSpan) => canonicalJson(canonicalSpanFromOtlpJson(s.span, s.context));
+const recordCanonical = (r: LineRecord) => canonicalJson(canonicalLogRecordFromOtlpJson(r.record, r.context));
 
 describe("IntegritySpanProcessor", () => {
   it("stamps a chain of 3 spans that verifies from the file form", async () => {
@@ -104,7 +99,7 @@ describe("IntegritySpanProcessor", () => {
 
     const items = fileSpans(encodeTraceLine(spans));
     expect(items.map((i) => i.instance)).toEqual([INSTANCE, INSTANCE, INSTANCE]);
-    expect(firstBrokenLink(items.map((i) => i.span), spanCanonical)).toBeUndefined();
+    expect(firstBrokenLink(items, spanCanonical)).toBeUndefined();
     expect(diagMessages).toEqual([]);
   });
 
@@ -139,12 +134,12 @@ describe("IntegritySpanProcessor", () => {
     await provider.forceFlush();
     const line = encodeTraceLine(exporter.getFinishedSpans());
 
-    const tampered = fileSpans(line.replace('"stringValue":"u-1"', '"stringValue":"u-2"')).map((i) => i.span);
+    const tampered = fileSpans(line.replace('"stringValue":"u-1"', '"stringValue":"u-2"'));
     expect(firstBrokenLink(tampered, spanCanonical)).toBe(1);
-    const retyped = fileSpans(line.replace('"key":"n","value":{"intValue":"2"}', '"key":"n","value":{"doubleValue":2}')).map((i) => i.span);
+    const retyped = fileSpans(line.replace('"key":"n","value":{"intValue":"2"}', '"key":"n","value":{"doubleValue":2}'));
     expect(firstBrokenLink(retyped, spanCanonical)).toBe(3);
 
-    const spans = fileSpans(line).map((i) => i.span);
+    const spans = fileSpans(line);
     const swapped = [spans[0]!, spans[2]!, spans[1]!];
     expect(firstBrokenLink(swapped, spanCanonical)).toBe(2);
   });
@@ -157,9 +152,8 @@ describe("IntegritySpanProcessor", () => {
     for (const r of [resource, other, resource, none, other]) processor.onEnd(vectorSpan({ resource: r, attributes: {} }));
     expect(exporter.getFinishedSpans().map((s) => s.attributes["audit.seq"])).toEqual([1, 1, 2, 1, 2]);
     const [a1, b1, a2] = exporter.getFinishedSpans();
-    expect(chainHash(String(a1!.attributes["audit.hash"]), spanCanonical(fileSpans(encodeTraceLine([a2!]))[0]!.span))).toBe(a2!.attributes["audit.hash"]);
-    // The instance is not hashed: it names the chain. Equal first records of two chains hash alike.
-    expect(chainHash(GENESIS_HASH, spanCanonical(fileSpans(encodeTraceLine([b1!]))[0]!.span))).toBe(b1!.attributes["audit.hash"]);
+    expect(chainHash(String(a1!.attributes["audit.hash"]), spanCanonical(fileSpans(encodeTraceLine([a2!]))[0]!))).toBe(a2!.attributes["audit.hash"]);
+    expect(chainHash(GENESIS_HASH, spanCanonical(fileSpans(encodeTraceLine([b1!]))[0]!))).toBe(b1!.attributes["audit.hash"]);
   });
 
   it("forwards unsampled spans unstamped, as the batch processor will not export them", async () => {
@@ -183,7 +177,7 @@ describe("IntegritySpanProcessor", () => {
     expect(view.attributes).toMatchObject({ "user.id": "u-1", "audit.seq": 1 });
     expect(frozen.attributes).toEqual({ "user.id": "u-1" });
     expect([view.name, view.spanContext().spanId, view.resource]).toEqual([frozen.name, frozen.spanContext().spanId, frozen.resource]);
-    const fromFile = fileSpans(encodeTraceLine([view]))[0]!.span;
+    const fromFile = fileSpans(encodeTraceLine([view]))[0]!;
     expect(chainHash(GENESIS_HASH, spanCanonical(fromFile))).toBe(view.attributes["audit.hash"]);
   });
 
