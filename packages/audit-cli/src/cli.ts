@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { EXPORT_HELP, exportCommand } from "./commands/export.js";
 import { REPORT_HELP, reportCommand } from "./commands/report.js";
 import { SERVE_HELP, serveCommand } from "./commands/serve.js";
+import { KEYGEN_HELP, keygenCommand } from "./commands/keygen.js";
 import { SESSIONS_HELP, sessionsCommand } from "./commands/sessions.js";
 import { SHOW_HELP, showCommand } from "./commands/show.js";
 import { VERIFY_HELP, verifyCommand } from "./commands/verify.js";
@@ -16,7 +17,8 @@ Reads langchain-otel audit trails: the OTLP/JSON lines files (traces*.jsonl, log
 OpenTelemetry Collector's file exporter or the embedded file exporter wrote.
 
 Commands:
-  verify <file|dir>...    check the audit chains (audit.seq, audit.hash) and run starts without an end
+  verify <file|dir>...    check the audit chains (audit.seq, audit.hash, signed checkpoints) and run starts without an end
+  keygen --out <dir>      make the Ed25519 key pair that signs audit checkpoints
   sessions [file|dir]...  one line per session: user, tenant, time span, runs, errors, tokens
   show [file|dir]...      the run tree of a session, trace or run (--session, --trace, --run)
   export [file|dir]...    one flat event per audit record, as NDJSON or CSV, for a SIEM
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   export: { run: exportCommand, help: EXPORT_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
+  keygen: { run: keygenCommand, help: KEYGEN_HELP },
 };
 
 function version(): string {

@@ -9,7 +9,7 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** What {@link parseCommandArgs} found: the options, the positionals, and whether `--help` was asked for. */
 export interface ParsedArgs {
-  readonly values: Record<string, string | boolean | undefined>;
+  readonly values: Record<string, string | boolean | string[] | undefined>;
   readonly positionals: string[];
   readonly help: boolean;
 }
@@ -28,7 +28,7 @@ export function parseCommandArgs(args: readonly string[], options: Options): Par
       allowPositionals: true,
       strict: true,
     });
-    const plain = values as Record<string, string | boolean | undefined>;
+    const plain = values as Record<string, string | boolean | string[] | undefined>;
     return { values: plain, positionals, help: plain["help"] === true };
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -36,7 +36,7 @@ export function parseCommandArgs(args: readonly string[], options: Options): Par
 }
 
 /** A positive integer option, or its default. @throws {UsageError} for anything else. */
-export function positiveInteger(value: string | boolean | undefined, name: string, fallback: number): number {
+export function positiveInteger(value: string | boolean | string[] | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);

@@ -4,6 +4,10 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
 import { editLine, lines, writeLines } from "./files.js";
 import { AGENT_RUN, INSTANCE, LATE_RUN, SHORT_RUN, writeStandardTrail, writeTrail } from "./scenario.js";
+import { UNSIGNED_NOTE } from "../src/verify/verify-trail.js";
+
+/** The last line of every verdict given without a public key. */
+const NOTE = `note: ${UNSIGNED_NOTE}`;
 
 beforeAll(assertBuilt);
 afterEach(removeTempDirs);
@@ -24,6 +28,7 @@ describe("verify", () => {
         "  traces: 5 records (seq 1..5), 0 duplicates: ok",
         "  logs: 10 records (seq 1..10), 0 duplicates: ok",
         "OK: 15 records verified in 2 chains",
+        NOTE,
         "",
       ].join("\n"),
     );
@@ -42,6 +47,7 @@ describe("verify", () => {
       "    hash mismatch: traces.jsonl:1 (seq 2): audit.hash does not verify",
       "  logs: 10 records (seq 1..10), 0 duplicates: ok",
       "FAILED: 1 hash mismatch",
+      NOTE,
       "",
     ]);
     expect(result.code).toBe(1);
@@ -87,6 +93,7 @@ describe("verify", () => {
       "  logs: 10 records (seq 1..12), 0 duplicates: FAILED",
       "    gap: seq 9..10 missing (2 records)",
       "FAILED: 1 gap",
+      NOTE,
       "",
     ]);
     expect(result.code).toBe(1);
@@ -103,6 +110,7 @@ describe("verify", () => {
       "  traces: 1 record (seq 5), 0 duplicates: FAILED",
       "    gap: seq 1..4 missing (4 records)",
       "FAILED: 1 gap",
+      NOTE,
     ]);
   });
 
@@ -117,6 +125,7 @@ describe("verify", () => {
       "  traces: 5 records (seq 1..5), 0 duplicates: ok",
       "  logs: 10 records (seq 1..10), 8 duplicates: ok",
       "OK: 15 records verified in 2 chains",
+      NOTE,
       "",
     ]);
     expect(result.code).toBe(0);
@@ -133,6 +142,7 @@ describe("verify", () => {
       "  logs: 10 records (seq 1..10), 0 duplicates: FAILED",
       ...[1, 2, 3, 4, 5, 6, 7, 8].slice(0, 10).map((seq) => `    not verified: logs.jsonl:3 (seq ${seq}): a repeat of a record outside the verification window (--window)`),
       "FAILED: 8 records not verified",
+      NOTE,
     ]);
     expect(result.code).toBe(1);
   });
@@ -149,6 +159,7 @@ describe("verify", () => {
       "  logs: 10 records (seq 1..10), 1 duplicate: FAILED",
       "    hash mismatch: logs.jsonl:3 (seq 9): audit.hash does not verify",
       "FAILED: 1 hash mismatch",
+      NOTE,
     ]);
     expect(result.code).toBe(1);
   });
@@ -170,6 +181,7 @@ describe("verify", () => {
         "  traces: 5 records (seq 1..5), 0 duplicates: ok",
         "  logs: 10 records (seq 1..10), 0 duplicates: ok",
         "OK: 15 records verified in 2 chains",
+        NOTE,
         "",
       ].join("\n"),
     );
@@ -198,6 +210,7 @@ describe("verify", () => {
       "  traces.jsonl:3: resourceSpans[0].scopeSpans[0].spans[0]: kind is not an integer",
       "  traces.jsonl:5: not JSON",
       "FAILED: 3 malformed lines",
+      NOTE,
       "",
     ]);
     expect(result.code).toBe(1);
@@ -215,12 +228,13 @@ describe("verify", () => {
       "unmatched run starts: 1",
       '  run 019ab3c5-0000-7000-8000-00000000cccc (llm "ChatOpenAI") started at logs.jsonl:2, no end or error record',
       "FAILED: 1 unmatched run start",
+      NOTE,
       "",
     ]);
     expect(result.code).toBe(1);
   });
 
-  it("keeps one chain per instance and signal, and counts records without audit fields", async () => {
+  it("keeps one chain per instance and signal, sums up each instance, and fails a record without audit fields", async () => {
     const dir = tempDir();
     await writeTrail(dir, [[AGENT_RUN]], "instance-a");
     const other = tempDir();
@@ -234,12 +248,17 @@ describe("verify", () => {
       "  traces: 4 records (seq 1..4), 0 duplicates: ok",
       "  logs: 8 records (seq 1..8), 0 duplicates: ok",
       "instance instance-b",
-      "  traces: 1 record (seq 1), 0 duplicates, 1 without audit fields: ok",
+      "  traces: 1 record (seq 1), 0 duplicates, 1 without audit fields: FAILED",
+      "    unstamped: b-traces.jsonl:2: a record without audit.seq and audit.hash: it belongs to no chain (injected, or written by a process without the integrity processors)",
       "  logs: 2 records (seq 1..2), 0 duplicates: ok",
-      "OK: 15 records verified in 4 chains",
+      "instances: 2, 1 ok, 1 FAILED",
+      "  instance-a: 2 chains, 12 records: ok",
+      "  instance-b: 2 chains, 3 records: FAILED (1 finding)",
+      "FAILED: 1 unstamped record",
+      NOTE,
       "",
     ]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
   });
 
   it("prints the report as JSON with --json", async () => {
@@ -249,6 +268,7 @@ describe("verify", () => {
     const result = await runCli(["verify", "--json", "."], dir);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
+    const chain = { checkpoints: 0, signedThrough: null, sealed: false, keyIds: [] };
     expect(report).toEqual({
       ok: false,
       files: 2,
@@ -257,6 +277,7 @@ describe("verify", () => {
       chains: [
         {
           instance: INSTANCE,
+          chain: "",
           signal: "traces",
           records: 5,
           duplicates: 0,
@@ -268,9 +289,13 @@ describe("verify", () => {
           mismatches: [{ file: "traces.jsonl", line: 1, seq: 2, reason: "audit.hash does not verify" }],
           unverified: 0,
           unverifiedRecords: [],
+          ...chain,
+          findings: 1,
+          ok: false,
         },
         {
           instance: INSTANCE,
+          chain: "",
           signal: "logs",
           records: 10,
           duplicates: 0,
@@ -282,8 +307,28 @@ describe("verify", () => {
           mismatches: [],
           unverified: 0,
           unverifiedRecords: [],
+          ...chain,
+          findings: 0,
+          ok: true,
         },
       ],
+      instances: [{ instance: INSTANCE, chains: 2, records: 15, sealedChains: 0, findings: 1, ok: false }],
+      integrity: { signed: false, keyIds: [], anchors: [], anchorCheckpoints: 0, checkpoints: 0, note: UNSIGNED_NOTE },
+      findings: [
+        {
+          code: "hash-mismatch",
+          message: "audit.hash does not verify",
+          file: "traces.jsonl",
+          line: 1,
+          instance: INSTANCE,
+          chain: "",
+          signal: "traces",
+          seq: 2,
+          count: 1,
+        },
+      ],
+      findingsTotal: 1,
+      findingCounts: { "hash-mismatch": 1 },
       malformedLines: 0,
       malformed: [],
       unmatchedStarts: [],

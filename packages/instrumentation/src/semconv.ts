@@ -137,6 +137,8 @@ export const ATTR_SERVICE_INSTANCE_ID = "service.instance.id";
 export const ATTR_AUDIT_SEQ = "audit.seq";
 /** Lower-case hex SHA-256 linking a record to its predecessor in the chain. */
 export const ATTR_AUDIT_HASH = "audit.hash";
+/** A random UUID per process on every record: with `service.instance.id` it names the record's chain. */
+export const ATTR_AUDIT_CHAIN = "audit.chain";
 
 /** The finish reasons as the provider spelled them, beside `gen_ai.response.finish_reasons` in the schema's terms. */
 export const ATTR_LANGCHAIN_RESPONSE_FINISH_REASONS_RAW = "langchain.response.finish_reasons.raw";

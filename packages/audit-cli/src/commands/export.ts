@@ -17,7 +17,7 @@ import {
   EVENT_RUN_START,
 } from "@langchain-otel/instrumentation/semconv";
 import { LineWriter, type CommandIo } from "../output.js";
-import { Deduper } from "../trail/dedupe.js";
+import { Deduper, unstampedNote } from "../trail/dedupe.js";
 import { expandPaths } from "../trail/paths.js";
 import { progressFor } from "../trail/progress.js";
 import { readTrail, type LogItem } from "../trail/reader.js";
@@ -29,12 +29,15 @@ import { csvRecord } from "../format/csv.js";
 export const EXPORT_HELP = `Usage: langchain-otel-audit export [options] [file|dir]...
 
 Writes one flat event per audit record (langchain.run.start / end / error) to stdout, for SIEM ingestion, in
-file order, repeated deliveries once. Fields: ${"time, event, instance, seq, trace_id, span_id, run_id, parent_run_id, run_type, run_name, session, user, tenant, model, status, error_type, duration_ms, input_tokens, output_tokens"}.
+file order, repeated deliveries once, records without audit fields left out. It does not verify: run verify
+(with --public-key) on the same files first. Fields: ${"time, event, instance, seq, trace_id, span_id, run_id, parent_run_id, run_type, run_name, session, user, tenant, model, status, error_type, duration_ms, input_tokens, output_tokens"}.
 time is ISO 8601 UTC to the millisecond; a field the record does not have is null (NDJSON) or empty (CSV).
 Paths default to the current directory.
 
 Options:
   --format <f>      ndjson (default): one JSON object per line; csv: a header line, then RFC 4180 records (CRLF)
+  --include-unstamped  also export records without audit.seq / audit.hash (left out by default: they belong to
+                    no chain, so nothing vouches for them; their seq field is empty)
   --progress        report bytes read on stderr every second (default: when stderr is a terminal)
   -h, --help        show this help
 `;
@@ -91,7 +94,7 @@ function flatEvent(item: LogItem, event: string, attributes: ReturnType<typeof a
 }
 
 export async function exportCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { format: { type: "string" }, progress: { type: "boolean" } });
+  const parsed = parseCommandArgs(args, { format: { type: "string" }, progress: { type: "boolean" }, "include-unstamped": { type: "boolean" } });
   if (parsed.help) {
     io.stdout.write(EXPORT_HELP);
     return 0;
@@ -99,7 +102,7 @@ export async function exportCommand(args: readonly string[], io: CommandIo): Pro
   const format = parsed.values["format"] ?? "ndjson";
   if (format !== "ndjson" && format !== "csv") throw new UsageError(`--format must be ndjson or csv, got ${JSON.stringify(format)}`);
   const files = await expandPaths(parsed.positionals.length === 0 ? ["."] : parsed.positionals);
-  const dedupe = new Deduper();
+  const dedupe = new Deduper(parsed.values["include-unstamped"] === true);
   const progress = progressFor(files, parsed.values["progress"] === true, io.stderr);
   let malformed = 0;
 
@@ -132,5 +135,6 @@ export async function exportCommand(args: readonly string[], io: CommandIo): Pro
   for (const text of queued.splice(0)) await out.write(text);
   await out.flush();
   if (malformed > 0) io.stderr.write(`warning: ${malformed} malformed line(s) or record(s) skipped; run verify for details\n`);
+  if (dedupe.unstamped > 0) io.stderr.write(unstampedNote(dedupe.unstamped));
   return 0;
 }

@@ -2,7 +2,7 @@
 import type { CommandIo } from "../output.js";
 import { VIEW_OPTIONS, VIEW_OPTIONS_HELP, viewOptions } from "../report/options.js";
 import { startTrailServer } from "../report/server.js";
-import { UsageError, parseCommandArgs } from "../usage.js";
+import { UsageError, parseCommandArgs, type ParsedArgs } from "../usage.js";
 
 export const SERVE_HELP = `Usage: langchain-otel-audit serve [options] [file|dir]...
 
@@ -19,7 +19,7 @@ ${VIEW_OPTIONS_HELP}
 Exit status: 0 when stopped by SIGINT or SIGTERM, 2 on a usage error or a port that is taken.
 `;
 
-function port(value: string | boolean | undefined): number {
+function port(value: ParsedArgs["values"][string]): number {
   if (value === undefined) return 0;
   const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n > 65_535) throw new UsageError(`--port must be 0..65535, got ${JSON.stringify(value)}`);

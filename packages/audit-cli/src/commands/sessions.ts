@@ -9,7 +9,7 @@ import {
   EVENT_RUN_START,
 } from "@langchain-otel/instrumentation/semconv";
 import { LineWriter, type CommandIo } from "../output.js";
-import { Deduper } from "../trail/dedupe.js";
+import { Deduper, unstampedNote } from "../trail/dedupe.js";
 import { expandPaths } from "../trail/paths.js";
 import { progressFor } from "../trail/progress.js";
 import { readTrail, type LogItem, type SpanItem } from "../trail/reader.js";
@@ -75,7 +75,7 @@ export interface SessionRow {
 }
 
 export async function sessionsCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { json: { type: "boolean" }, progress: { type: "boolean" } });
+  const parsed = parseCommandArgs(args, { json: { type: "boolean" }, progress: { type: "boolean" }, "include-unstamped": { type: "boolean" } });
   if (parsed.help) {
     io.stdout.write(SESSIONS_HELP);
     return 0;
@@ -83,7 +83,7 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
   const files = await expandPaths(parsed.positionals.length === 0 ? ["."] : parsed.positionals);
   const fromRecords = new Map<string, SessionStats>();
   const fromSpans = new Map<string, SessionStats>();
-  const dedupe = new Deduper();
+  const dedupe = new Deduper(parsed.values["include-unstamped"] === true);
   let malformed = 0;
   const progress = progressFor(files, parsed.values["progress"] === true, io.stderr);
 
@@ -161,5 +161,6 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
   }
   await out.flush();
   if (malformed > 0) io.stderr.write(`warning: ${malformed} malformed line(s) or record(s) skipped; run verify for details\n`);
+  if (dedupe.unstamped > 0) io.stderr.write(unstampedNote(dedupe.unstamped));
   return 0;
 }

@@ -13,7 +13,7 @@ import { LineWriter, type CommandIo } from "../output.js";
 import { expandPaths, type TrailFile } from "../trail/paths.js";
 import { readTrail, type SpanItem } from "../trail/reader.js";
 import { OTLP_STATUS_CODE_ERROR, attributeMap, nanosOf, numberAttr, stringAttr } from "../trail/values.js";
-import { UsageError, parseCommandArgs } from "../usage.js";
+import { UsageError, parseCommandArgs, type ParsedArgs } from "../usage.js";
 import { PAYLOAD_KEYS } from "../trail/payload-keys.js";
 import { millisBetween, oneLine, truncate } from "../format/text.js";
 
@@ -49,7 +49,7 @@ interface RunNode {
 
 type Selection = { readonly kind: "session" | "run"; readonly id: string } | { readonly kind: "trace"; readonly id: string };
 
-function selectionOf(values: Record<string, string | boolean | undefined>): Selection {
+function selectionOf(values: ParsedArgs["values"]): Selection {
   const given = (["session", "trace", "run"] as const).filter((k) => typeof values[k] === "string");
   if (given.length !== 1) throw new UsageError("show needs exactly one of --session, --trace, --run");
   const kind = given[0]!;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { UsageError, positiveInteger } from "../usage.js";
+import { UsageError, positiveInteger, type ParsedArgs } from "../usage.js";
 import { DEFAULT_MAX_RUNS } from "./collect.js";
 import type { Selection } from "./model.js";
 
@@ -11,7 +11,7 @@ export const VIEW_OPTIONS = {
 } as const;
 
 /** What `--session`, `--trace` and `--max-runs` ask for. @throws {UsageError} for both selectors, or a bad value. */
-export function viewOptions(values: Record<string, string | boolean | undefined>): { selection: Selection | undefined; maxRuns: number } {
+export function viewOptions(values: ParsedArgs["values"]): { selection: Selection | undefined; maxRuns: number } {
   const maxRuns = positiveInteger(values["max-runs"], "max-runs", DEFAULT_MAX_RUNS);
   const session = values["session"];
   const trace = values["trace"];

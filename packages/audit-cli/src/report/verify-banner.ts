@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { humanReport } from "../commands/verify.js";
+import { humanReport } from "../format/verify-text.js";
+import { FINDING_KINDS } from "../verify/findings.js";
 import type { VerifyReport } from "../verify/verify-trail.js";
 import { plural } from "./format.js";
 import { html, type Html } from "./html.js";
+
+/** Findings the banner lists from the chains' own fields. */
+const LISTED_ABOVE = new Set<string>(["gap", "hash-mismatch", "unverified", "unmatched-start", "malformed"]);
 
 /** Problems listed in the banner itself; the rest are in the full report under it. */
 const LISTED = 12;
@@ -22,6 +26,11 @@ function problemLines(v: VerifyReport): string[] {
     lines.push(`run ${s.runId}${what === "" ? "" : ` (${what})`} started at ${s.file}:${s.line} and never ended`);
   }
   for (const m of v.malformed) lines.push(`malformed: ${m.file}:${m.line}: ${m.reason}`);
+  // Every other finding (signatures, seals, unstamped records, anchors), as verify lists it.
+  for (const f of v.findings) {
+    if (LISTED_ABOVE.has(f.code)) continue;
+    lines.push(`${FINDING_KINDS[f.code][0]}${f.signal === null ? "" : ` in ${f.signal} of ${f.instance === "" ? "(no service.instance.id)" : f.instance}`}: ${f.file === null ? "" : `${f.file}:${f.line}: `}${f.message}`);
+  }
   return lines;
 }
 
@@ -43,6 +52,9 @@ function summary(v: VerifyReport): string {
       p.unverified > 0 ? plural(p.unverified, "record not verified", "records not verified") : "",
       p.malformedLines > 0 ? plural(p.malformedLines, "malformed line") : "",
       p.unmatchedStarts > 0 ? plural(p.unmatchedStarts, "run that never ended", "runs that never ended") : "",
+      ...Object.entries(v.findingCounts)
+        .filter(([code]) => !LISTED_ABOVE.has(code))
+        .map(([code, n]) => plural(n!, FINDING_KINDS[code as keyof typeof FINDING_KINDS][0], FINDING_KINDS[code as keyof typeof FINDING_KINDS][1])),
     ]
       .filter((s) => s !== "")
       .join(", ") + ` in ${plural(records, "record")} of ${plural(v.chains.length, "chain")}.`

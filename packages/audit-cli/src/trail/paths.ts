@@ -14,9 +14,11 @@ export interface TrailFile {
  * Name order is time order for the collector's rotated backups (`traces-2026-11-24T10-54-25.000-size.jsonl`
  * sorts before `traces.jsonl`, the active file); which signal a file holds is read from its content.
  *
+ * `anyName`: a directory stands for all its files (an anchor directory of syslog files), not only `*.jsonl`.
+ *
  * @throws {UsageError} for a path that does not exist, or when there is no file at all.
  */
-export async function expandPaths(paths: readonly string[]): Promise<TrailFile[]> {
+export async function expandPaths(paths: readonly string[], options: { readonly anyName?: boolean } = {}): Promise<TrailFile[]> {
   const files: TrailFile[] = [];
   const seen = new Set<string>();
   const add = (file: string, bytes: number) => {
@@ -36,7 +38,7 @@ export async function expandPaths(paths: readonly string[]): Promise<TrailFile[]
       add(p, info.size);
       continue;
     }
-    const names = (await readdir(p)).filter((name) => name.endsWith(".jsonl")).sort();
+    const names = (await readdir(p)).filter((name) => options.anyName === true || name.endsWith(".jsonl")).sort();
     for (const name of names) {
       const file = path.join(p, name);
       const fileInfo = await stat(file);

@@ -1,3 +1,4 @@
+import { ATTR_AUDIT_CHAIN } from "@langchain-otel/instrumentation/semconv";
 import { ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ, type OtlpJsonKeyValue } from "@langchain-otel/node/integrity";
 import { seqFromAnyValue } from "../trail/values.js";
 
@@ -33,4 +34,11 @@ export function auditFieldsOf(attributes: OtlpJsonKeyValue[] | undefined): Audit
   if (typeof hash !== "string") return { kind: "invalid", seq, reason: "audit.seq without audit.hash" };
   if (!HASH.test(hash)) return { kind: "invalid", seq, reason: "audit.hash is not 64 lower-case hex digits" };
   return { kind: "valid", seq, hash };
+}
+
+/** The record's `audit.chain` (a string), or "" when it has none: with the instance, it names the chain. */
+export function auditChainOf(attributes: OtlpJsonKeyValue[] | undefined): string {
+  const value = Array.isArray(attributes) ? valueOf(attributes, ATTR_AUDIT_CHAIN) : undefined;
+  const text = value?.["stringValue"];
+  return typeof text === "string" ? text : "";
 }

@@ -8,7 +8,8 @@ import {
 } from "@langchain-otel/node/integrity";
 import type { Location, TrailItem } from "../trail/reader.js";
 import { SeqSet, type SeqRange } from "../trail/seq-set.js";
-import { auditFieldsOf } from "./audit-fields.js";
+import { auditChainOf, auditFieldsOf } from "./audit-fields.js";
+import { chainKey, type ChainRef, type Findings } from "./findings.js";
 import { HashWindow } from "./hash-window.js";
 
 /** How much the verifier may hold for records that arrive late or twice. */
@@ -35,6 +36,8 @@ export interface RecordProblem {
 /** The verdict on one chain. */
 export interface ChainReport {
   readonly instance: string;
+  /** `audit.chain` of its records ("" when they carry none). */
+  readonly chain: string;
   readonly signal: AuditSignal;
   /** Distinct stamped records (repeats not counted). */
   readonly records: number;
@@ -61,8 +64,9 @@ interface Pending {
   readonly location: Location;
 }
 
-class ChainState {
-  readonly seen = new SeqSet();
+/** Everything known about one chain while reading; {@link ChainVerifier.chains} hands them out at the end. */
+export class ChainState implements ChainRef {
+  readonly seen = new SeqSet<Location>();
   readonly hashes: HashWindow;
   readonly pending = new Map<number, Pending>();
   /** Seqs of waiting records dropped for room; their link is checked never. */
@@ -77,12 +81,16 @@ class ChainState {
 
   constructor(
     readonly instance: string,
+    readonly chain: string,
     readonly signal: AuditSignal,
     windowRecords: number,
   ) {
     this.hashes = new HashWindow(windowRecords);
   }
 }
+
+/** Told of every record the first time its seq is seen with a valid stamp: what checkpoint heads are checked against. */
+export type StampListener = (chain: ChainRef, seq: number, hash: string, location: Location) => void;
 
 function problem(location: Location, seq: number | undefined, reason: string): RecordProblem {
   return { file: location.file, line: location.line, seq: seq ?? null, reason };
@@ -99,7 +107,11 @@ export class ChainVerifier {
   private readonly _pending = new Set<Pending>();
   private _pendingBytes = 0;
 
-  constructor(private readonly _limits: VerifierLimits) {}
+  constructor(
+    private readonly _limits: VerifierLimits,
+    private readonly _findings: Findings,
+    private readonly _onStamp: StampListener = () => {},
+  ) {}
 
   /**
    * Checks one record. Returns false for a repeat of a record already seen (so callers count it once).
@@ -109,14 +121,22 @@ export class ChainVerifier {
   add(item: TrailItem): boolean {
     const attributes = item.signal === "traces" ? item.span.attributes : item.record.attributes;
     const fields = auditFieldsOf(attributes);
+    const chainId = auditChainOf(attributes);
     if (fields.kind === "none") {
-      this._chain(item.instance, item.signal).unstamped++;
+      const chain = this._chain(item.instance, chainId, item.signal);
+      chain.unstamped++;
+      this._findings.add({
+        code: "unstamped",
+        message: "a record without audit.seq and audit.hash: it belongs to no chain (injected, or written by a process without the integrity processors)",
+        at: item.location,
+        chain,
+      });
       return true;
     }
     // Before any state changes: a record that cannot be canonicalized is malformed, not part of the chain.
     const context = item.canonicalContext();
     const canonical = canonicalJson(item.signal === "traces" ? canonicalSpanFromOtlpJson(item.span, context) : canonicalLogRecordFromOtlpJson(item.record, context));
-    const chain = this._chain(item.instance, item.signal);
+    const chain = this._chain(item.instance, chainId, item.signal);
     const location = item.location;
 
     if (fields.kind === "invalid") {
@@ -126,7 +146,7 @@ export class ChainVerifier {
       }
       this._mismatch(chain, location, fields.seq, fields.reason);
       if (fields.seq !== undefined) {
-        chain.seen.add(fields.seq);
+        chain.seen.add(fields.seq, location);
         chain.records++;
         chain.hashes.set(fields.seq, "");
         // The successor's link cannot be checked against no hash; the problem is reported here.
@@ -138,8 +158,9 @@ export class ChainVerifier {
     const { seq, hash } = fields;
     if (chain.seen.has(seq)) return this._repeat(chain, seq, hash, canonical, location);
 
-    chain.seen.add(seq);
+    chain.seen.add(seq, location);
     chain.records++;
+    this._onStamp(chain, seq, hash, location);
     // Read the predecessor before storing this hash, which may take its slot.
     const prev = seq === 1 ? GENESIS_HASH : chain.hashes.get(seq - 1);
     chain.hashes.set(seq, hash);
@@ -163,13 +184,28 @@ export class ChainVerifier {
     return true;
   }
 
-  /** The verdict on every chain, by instance, traces before logs. Records still waiting are after a gap. */
-  reports(): ChainReport[] {
+  /** The chain's state, creating it (empty) if no record of it was read: a chain known from checkpoints only. */
+  chain(ref: ChainRef): ChainState {
+    return this._chain(ref.instance, ref.chain, ref.signal);
+  }
+
+  /** The chain's state if a record of it was read. */
+  existing(ref: ChainRef): ChainState | undefined {
+    return this._chains.get(chainKey(ref));
+  }
+
+  /** Every chain, by instance and chain, traces before logs. */
+  chains(): ChainState[] {
     const order = (c: ChainState) => (c.signal === "traces" ? 0 : 1);
-    return [...this._chains.values()]
-      .sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : order(a) - order(b)))
-      .map((c) => ({
+    const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return [...this._chains.values()].sort((a, b) => compare(a.instance, b.instance) || compare(a.chain, b.chain) || order(a) - order(b));
+  }
+
+  /** The verdict on every chain (see {@link chains} for the order). Records still waiting are after a gap. */
+  reports(): ChainReport[] {
+    return this.chains().map((c) => ({
         instance: c.instance,
+        chain: c.chain,
         signal: c.signal,
         records: c.records,
         duplicates: c.duplicates,
@@ -184,10 +220,10 @@ export class ChainVerifier {
       }));
   }
 
-  private _chain(instance: string, signal: AuditSignal): ChainState {
-    const key = `${instance}\u0000${signal}`;
+  private _chain(instance: string, chainId: string, signal: AuditSignal): ChainState {
+    const key = chainKey({ instance, chain: chainId, signal });
     let chain = this._chains.get(key);
-    if (chain === undefined) this._chains.set(key, (chain = new ChainState(instance, signal, this._limits.windowRecords)));
+    if (chain === undefined) this._chains.set(key, (chain = new ChainState(instance, chainId, signal, this._limits.windowRecords)));
     return chain;
   }
 
@@ -219,11 +255,13 @@ export class ChainVerifier {
   private _mismatch(chain: ChainState, location: Location, seq: number | undefined, reason: string): void {
     chain.hashMismatches++;
     if (chain.mismatches.length < LISTED) chain.mismatches.push(problem(location, seq, reason));
+    this._findings.add({ code: "hash-mismatch", message: reason, at: location, chain, seq });
   }
 
   private _unverified(chain: ChainState, location: Location, seq: number, reason: string): void {
     chain.unverified++;
     if (chain.unverifiedRecords.length < LISTED) chain.unverifiedRecords.push(problem(location, seq, reason));
+    this._findings.add({ code: "unverified", message: reason, at: location, chain, seq });
   }
 
   private _wait(entry: Pending): void {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readTrail, type TrailItem } from "../../src/trail/reader.js";
 import { ChainVerifier } from "../../src/verify/chain-verifier.js";
+import { Findings } from "../../src/verify/findings.js";
 import { assertBuilt, removeTempDirs, tempDir } from "../cli.js";
 import { AGENT_RUN, LATE_RUN, SHORT_RUN, writeTrail } from "../scenario.js";
 
@@ -18,7 +19,7 @@ async function logItems(): Promise<TrailItem[]> {
 }
 
 function verify(items: readonly TrailItem[], limits = { windowRecords: 1024, pendingRecords: 100, pendingBytes: 1 << 20 }) {
-  const verifier = new ChainVerifier(limits);
+  const verifier = new ChainVerifier(limits, new Findings(1000));
   const firsts = items.map((item) => verifier.add(item));
   return { report: verifier.reports()[0]!, firsts };
 }
