@@ -37,13 +37,19 @@ export interface RunOptions {
   /** Node options before the script (`--max-old-space-size=32`, `--import ...`). */
   readonly nodeArgs?: readonly string[];
   readonly timeoutMillis?: number;
+  /** Variables added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs `node dist/bin.js ...args` in `cwd`; resolves when it exits. stderr is not a terminal there. */
 export function runCli(args: readonly string[], cwd: string, options: RunOptions = {}): Promise<CliResult> {
   const timeoutMillis = options.timeoutMillis ?? 20_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+      cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {

@@ -1,4 +1,4 @@
-import type { RunSpec } from "./trail.js";
+import type { RunSpec, Signing } from "./trail.js";
 import { TrailWriter } from "./trail.js";
 
 export const INSTANCE = "3f1c9a52-0d7e-4b8a-9c61-2e5f7a8b9c0d";
@@ -39,13 +39,22 @@ export const SHORT_RUN: RunSpec = {
 /** A third session's model call, ten minutes in. */
 export const LATE_RUN: RunSpec = { ...SHORT_RUN, id: "019ab3c5-0000-7000-8000-00000000bbbb", session: "s-3", start: 600_000, end: 600_900, tokens: [7, 3] };
 
-/** Writes the runs, one traces line and one logs line per group, in `dir` (traces.jsonl, logs.jsonl). */
-export async function writeTrail(dir: string, groups: readonly (readonly RunSpec[])[], instance = INSTANCE): Promise<TrailWriter> {
-  const writer = new TrailWriter(dir, instance);
+/**
+ * Writes the runs, one traces line and one logs line per group, in `dir` (traces.jsonl, logs.jsonl). With
+ * `signing`, the chains are checkpointed and, unless `sealed` is false (a process killed), sealed at the end.
+ */
+export async function writeTrail(
+  dir: string,
+  groups: readonly (readonly RunSpec[])[],
+  instance = INSTANCE,
+  options: { signing?: Signing; sealed?: boolean } = {},
+): Promise<TrailWriter> {
+  const writer = new TrailWriter(dir, instance, { signing: options.signing });
   for (const group of groups) {
     for (const run of group) writer.run(run);
     await writer.flush();
   }
+  if (options.signing !== undefined && options.sealed !== false) await writer.seal();
   await writer.close();
   return writer;
 }

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SeverityNumber, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from "@opentelemetry/api";
 import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "@langchain-otel/node";
-import { IntegrityLogRecordProcessor, IntegritySpanProcessor } from "@langchain-otel/node/integrity";
+import { AuditCheckpointer, IntegrityLogRecordProcessor, IntegritySpanProcessor, type SigningKey } from "@langchain-otel/node/integrity";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { BatchSpanProcessor, TracerProvider, type IdGenerator } from "@opentelemetry/sdk-trace";
@@ -44,10 +44,25 @@ class NextIds implements IdGenerator {
   generateSpanId = (): string => this.spanId;
 }
 
+/** How a {@link TrailWriter} signs its chains, as the distro does with `LANGCHAIN_OTEL_SIGNING_KEY_FILE`. */
+export interface Signing {
+  readonly key: SigningKey;
+  /** @default 1000, as the distro */
+  readonly checkpointRecords?: number;
+}
+
+/** Where a {@link TrailWriter} writes, and whether it signs. */
+export interface TrailWriterOptions {
+  readonly traces?: string;
+  readonly logs?: string;
+  readonly signing?: Signing | undefined;
+}
+
 /**
  * An audit trail written the way the distro writes one: real TracerProvider and LoggerProvider, the integrity
- * processors around batch processors, and the OTLP/JSON file exporters. Deterministic: IDs come from the run
- * specs, times are fixed, and each {@link flush} writes one line per signal with what was queued since.
+ * processors around batch processors, and the OTLP/JSON file exporters; with `signing`, the checkpointer too.
+ * Deterministic: IDs come from the run specs, times are fixed (checkpoints are signed at T0 + 1 h), and each
+ * {@link flush} writes one line per signal with what was queued since.
  */
 export class TrailWriter {
   readonly tracesFile: string;
@@ -55,22 +70,38 @@ export class TrailWriter {
   private readonly _ids = new NextIds();
   private readonly _tracerProvider: TracerProvider;
   private readonly _loggerProvider: LoggerProvider;
+  private readonly _checkpointer: AuditCheckpointer | undefined;
 
-  constructor(dir: string, instance: string, files: { traces?: string; logs?: string } = {}) {
-    this.tracesFile = path.join(dir, files.traces ?? "traces.jsonl");
-    this.logsFile = path.join(dir, files.logs ?? "logs.jsonl");
+  constructor(dir: string, instance: string, options: TrailWriterOptions = {}) {
+    this.tracesFile = path.join(dir, options.traces ?? "traces.jsonl");
+    this.logsFile = path.join(dir, options.logs ?? "logs.jsonl");
     const resource = resourceFromAttributes({ "service.name": "support-bot", "service.instance.id": instance });
+    const signing = options.signing;
+    const checkpointer =
+      signing === undefined ? undefined : new AuditCheckpointer({ signingKey: signing.key, checkpointRecords: signing.checkpointRecords, now: () => T0 + 3_600_000 });
+    this._checkpointer = checkpointer;
     // Batches leave only on flush(): one line per flush.
     const batch = { maxQueueSize: 100_000, maxExportBatchSize: 100_000, scheduledDelayMillis: 3_600_000 };
     this._tracerProvider = new TracerProvider({
       resource,
       idGenerator: this._ids,
-      spanProcessors: [new IntegritySpanProcessor(new BatchSpanProcessor({ exporter: new OtlpJsonFileSpanExporter({ path: this.tracesFile }), ...batch }))],
+      spanProcessors: [
+        new IntegritySpanProcessor(new BatchSpanProcessor({ exporter: new OtlpJsonFileSpanExporter({ path: this.tracesFile }), ...batch }), { checkpointer }),
+      ],
     });
     this._loggerProvider = new LoggerProvider({
       resource,
-      processors: [new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OtlpJsonFileLogRecordExporter({ path: this.logsFile }), ...batch }))],
+      processors: [
+        new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OtlpJsonFileLogRecordExporter({ path: this.logsFile }), ...batch }), { checkpointer }),
+      ],
     });
+    checkpointer?.setLogger(this._loggerProvider.getLogger("@langchain-otel/node", "0.1.0"));
+  }
+
+  /** Seals every chain (the distro's exit path), then writes what is queued. */
+  async seal(): Promise<void> {
+    this._checkpointer?.seal();
+    await this.flush();
   }
 
   /** Records a run tree: spans and audit records in the order the instrumentation emits them. */

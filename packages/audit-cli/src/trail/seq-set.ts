@@ -71,6 +71,11 @@ export class SeqSet<L = never> {
     return this._from[0];
   }
 
+  /** Where the lowest member's range was started. */
+  get firstAt(): L | undefined {
+    return this._at[0];
+  }
+
   get max(): number | undefined {
     return this._to[this._to.length - 1];
   }

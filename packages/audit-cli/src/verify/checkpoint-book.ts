@@ -38,8 +38,9 @@ export interface ChainSigning {
   readonly sealed: boolean;
   /** Keys (IDs) whose valid signatures cover the chain. */
   readonly keyIds: string[];
-  /** Highest seq the chain's checkpoints say it reached (records up to it must be there). */
+  /** Highest seq the chain's checkpoints say it reached (records up to it must be there), and which one says so. */
   readonly claimedLast: number;
+  readonly claimedAt: Location | undefined;
 }
 
 /**
@@ -55,9 +56,11 @@ export interface ChainRecords {
   countAbove(seq: number): number;
   /** The last seq read, if any. */
   readonly lastSeq: number | undefined;
+  /** Where its first record was read (what a finding about the whole chain points at). */
+  readonly firstAt: Location | undefined;
 }
 
-const NO_SIGNING: ChainSigning = { checkpoints: 0, signedThrough: 0, sealed: false, keyIds: [], claimedLast: 0 };
+const NO_SIGNING: ChainSigning = { checkpoints: 0, signedThrough: 0, sealed: false, keyIds: [], claimedLast: 0, claimedAt: undefined };
 
 /**
  * The checkpoints of every chain, read from the trail (checkpoint log records) and from anchors (a SIEM's copy):
@@ -115,8 +118,11 @@ export class CheckpointBook {
         at,
         chain: ref,
       });
-      // Keep the one that verifies.
-      if (!(entry.signature === "valid" && known.signature !== "valid")) return;
+      // Keep the one that verifies; the record in the trail stays the one at that checkpoint's place.
+      if (!(entry.signature === "valid" && known.signature !== "valid")) {
+        known.record ??= record;
+        return;
+      }
     }
     chain.entries.set(f.index, entry);
     this._checkHead(chain, entry);
@@ -140,12 +146,14 @@ export class CheckpointBook {
     const chain = this._chains.get(chainKey(ref));
     const entries = chain === undefined ? [] : [...chain.entries.values()].sort((a, b) => a.checkpoint.fields.index - b.checkpoint.fields.index);
     const trustedEntries = entries.filter((e) => e.signature === "valid" || e.signature === "unchecked");
-    const claimedLast = trustedEntries.reduce((max, e) => Math.max(max, e.checkpoint.fields.last), 0);
+    const claiming = trustedEntries.reduce<Entry | undefined>((best, e) => (best === undefined || e.checkpoint.fields.last > best.checkpoint.fields.last ? e : best), undefined);
+    const claimedLast = claiming?.checkpoint.fields.last ?? 0;
     if (entries.length === 0) {
       if (this.signed && records.records > 0) {
         this._findings.add({
           code: "untrusted-chain",
           message: `no checkpoint covers this chain (${count(records.records, "record")}): it was not signed, or its checkpoints were removed (a forged chain looks like this)`,
+          at: records.firstAt,
           chain: ref,
           count: records.records,
         });
@@ -157,8 +165,12 @@ export class CheckpointBook {
     let prevSignature = "";
     let expected = 1;
     let seal: Entry | undefined;
+    let lastValid: Entry | undefined;
+    // The walk stops at the first checkpoint that does not hold; what broke it is the finding to act on.
+    let broken = false;
     const keyIds = new Set<string>();
     for (const entry of entries) {
+      broken = true;
       const f = entry.checkpoint.fields;
       const where = { at: entry.at, chain: ref };
       if (f.index !== expected) {
@@ -193,7 +205,9 @@ export class CheckpointBook {
         break;
       }
       // A head still waiting is a record missing from the trail: reported as a gap, which is the finding to act on.
+      broken = false;
       signedThrough = f.last;
+      lastValid = entry;
       prevSignature = entry.checkpoint.signature;
       expected++;
       if (entry.signature === "valid") keyIds.add(f.keyId);
@@ -206,7 +220,7 @@ export class CheckpointBook {
     if (afterSeal.length > 0) {
       this._findings.add({ at: afterSeal[0]!.at, chain: ref, code: "checkpoint-chain", message: `${count(afterSeal.length, "checkpoint")} after the seal (checkpoint ${seal!.checkpoint.fields.index})` });
     }
-    if (this.signed && keyIds.size === 0 && records.records > 0) {
+    if (this.signed && !entries.some((e) => e.signature === "valid") && records.records > 0) {
       const ids = [...new Set(entries.map((e) => e.checkpoint.fields.keyId))].join(", ");
       this._findings.add({
         code: "untrusted-chain",
@@ -215,19 +229,20 @@ export class CheckpointBook {
         chain: ref,
         count: records.records,
       });
-    } else {
-      this._tail(ref, records, signedThrough, seal, entries);
+    } else if (!broken) {
+      this._tail(ref, records, signedThrough, seal, lastValid, entries);
     }
     if (this._anchored) this._anchorFindings(ref, entries);
-    return { checkpoints: entries.length, signedThrough, sealed: seal !== undefined, keyIds: [...keyIds].sort(), claimedLast };
+    return { checkpoints: entries.length, signedThrough, sealed: seal !== undefined, keyIds: [...keyIds].sort(), claimedLast, claimedAt: claiming?.at };
   }
 
   /** Records past the last valid checkpoint: after the seal (always reported), or an unsealed tail (with keys). */
-  private _tail(ref: ChainRef, records: ChainRecords, signedThrough: number, seal: Entry | undefined, entries: Entry[]): void {
-    // A chain's own last checkpoint record follows the records it covers: the seal of a logs chain is its last record.
-    const own = (seal ?? entries.at(-1))?.record;
+  private _tail(ref: ChainRef, records: ChainRecords, signedThrough: number, seal: Entry | undefined, lastValid: Entry | undefined, entries: Entry[]): void {
+    // A logs chain's own last valid checkpoint follows the records it covers (the seal is its last record): its
+    // signature vouches for it.
+    const own = lastValid?.record;
     const ownTail = own !== undefined && chainKey(own.chain) === chainKey(ref) && own.seq === signedThrough + 1 ? 1 : 0;
-    const tail = records.countAbove(signedThrough) - (seal === undefined ? 0 : ownTail);
+    const tail = records.countAbove(signedThrough) - ownTail;
     const last = records.lastSeq ?? signedThrough;
     if (seal !== undefined) {
       if (tail > 0) {

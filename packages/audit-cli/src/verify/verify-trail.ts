@@ -6,11 +6,11 @@ import { count, seqRange } from "../format/text.js";
 import { auditEventOf } from "../trail/audit-event.js";
 import type { TrailFile } from "../trail/paths.js";
 import type { Progress } from "../trail/progress.js";
-import { formatLocation, readTrail, type LogItem, type TrailItem } from "../trail/reader.js";
+import { readTrail, type LogItem, type TrailItem } from "../trail/reader.js";
 import type { SeqRange } from "../trail/seq-set.js";
 import { attributeMap } from "../trail/values.js";
 import { auditChainOf, auditFieldsOf } from "./audit-fields.js";
-import { CheckpointBook } from "./checkpoint-book.js";
+import { CheckpointBook, type ChainSigning } from "./checkpoint-book.js";
 import { ChainVerifier, type ChainReport, type ChainState } from "./chain-verifier.js";
 import { chainKey, Findings, type ChainRef, type Finding, type FindingCode } from "./findings.js";
 import { OpenRuns, type UnmatchedStart } from "./open-runs.js";
@@ -200,8 +200,8 @@ export async function verifyTrail(files: readonly TrailFile[], options: VerifyOp
   const base = new Map(verifier.reports().map((r) => [chainKey(r), r]));
   const chains: VerifiedChain[] = [];
   for (const state of verifier.chains()) {
-    const signing = book.finish(state, { records: state.records, lastSeq: state.seen.max, countAbove: (seq) => state.seen.countAbove(seq) });
-    const gaps = reportGaps(state, signing.claimedLast, findings);
+    const signing = book.finish(state, { records: state.records, lastSeq: state.seen.max, firstAt: state.seen.firstAt, countAbove: (seq) => state.seen.countAbove(seq) });
+    const gaps = reportGaps(state, signing, findings);
     const report = base.get(chainKey(state))!;
     const chainFindings = findings.ofChain(state);
     chains.push({
@@ -249,13 +249,14 @@ export async function verifyTrail(files: readonly TrailFile[], options: VerifyOp
 }
 
 /** The chain's gaps up to the last seq its checkpoints claim (a missing tail is a gap too), reported as findings. */
-function reportGaps(state: ChainState, claimedLast: number, findings: Findings): SeqRange[] {
-  const upTo = Math.max(state.seen.max ?? 0, claimedLast);
+function reportGaps(state: ChainState, signing: ChainSigning, findings: Findings): SeqRange[] {
+  const upTo = Math.max(state.seen.max ?? 0, signing.claimedLast);
   const ref: ChainRef = state;
   if (state.records === 0 && state.unstamped === 0 && upTo > 0) {
     findings.add({
       code: "missing-signal",
       message: `no ${state.signal} records of this chain in the files given, though its checkpoints cover seq ${seqRange(1, upTo)}: the ${state.signal} file is missing or was emptied`,
+      at: signing.claimedAt,
       chain: ref,
       count: upTo,
     });
@@ -264,8 +265,12 @@ function reportGaps(state: ChainState, claimedLast: number, findings: Findings):
   const gaps = state.seen.locatedGaps(upTo);
   for (const gap of gaps) {
     const size = gap.to - gap.from + 1;
-    const where = gap.after === undefined ? "at the end of the chain (its checkpoints say it reached it)" : `before ${formatLocation(gap.after)}`;
-    findings.add({ code: "gap", message: `seq ${seqRange(gap.from, gap.to)} missing (${count(size, "record")}) ${where}: lost or removed`, at: gap.after, chain: ref, seq: gap.from, count: size });
+    // A gap before a record is placed at that record; a missing end, at the checkpoint that says the chain reached it.
+    const message =
+      gap.after === undefined
+        ? `seq ${seqRange(gap.from, gap.to)} missing (${count(size, "record")}) at the end of the chain, which its checkpoint says reached seq ${gap.to}: deleted or lost`
+        : `seq ${seqRange(gap.from, gap.to)} missing (${count(size, "record")}) before this record: deleted or lost`;
+    findings.add({ code: "gap", message, at: gap.after ?? signing.claimedAt, chain: ref, seq: gap.from, count: size });
   }
   return gaps.map(({ from, to }) => ({ from, to }));
 }
