@@ -85,6 +85,8 @@ export function runningHandle(parts: RunningParts): LangChainOtelHandle {
       { name: "await LangChain callbacks", run: awaitCallbacks },
       { name: "end open runs", run: () => instrumentation.handler.endAllRuns("shutdown") },
       { name: "disable instrumentation", run: () => instrumentation.disable() },
+      // The last records of every chain are in: a signed process writes its seals now, flushed with them.
+      { name: "seal the audit chains", run: () => pipeline.seal() },
       // The SDK's shutdown does not wait for exports a SimpleSpanProcessor still has pending; a flush does.
       // After "end open runs", so the records of runs ended there are flushed too.
       { name: "flush the processors", run: () => pipeline.forceFlush() },

@@ -6,6 +6,8 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
 import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
+import type { Logger } from "@opentelemetry/api";
+import { AuditCheckpointer } from "./integrity/checkpointer.js";
 import { IntegrityLogRecordProcessor } from "./integrity/log-record-processor.js";
 import { IntegritySpanProcessor } from "./integrity/span-processor.js";
 import { QueueDropCounter } from "./queue-drops.js";
@@ -57,6 +59,8 @@ export class AuditPipeline {
   readonly spanProcessors: readonly SpanProcessor[];
   /** The provider's log record processors: the audit one, or none when audit records are off. */
   readonly logRecordProcessors: readonly LogRecordProcessor[];
+  /** Signs the chains, when a signing key is set. */
+  readonly checkpointer: AuditCheckpointer | undefined;
   private _spool: Spool | undefined;
   private readonly _spanDrops: QueueDropCounter;
   private readonly _logDrops: QueueDropCounter;
@@ -76,6 +80,16 @@ export class AuditPipeline {
       inDirectory("audit directory", destination.dir, "LANGCHAIN_OTEL_AUDIT_DIR or the auditDir option", () => mkdirSync(destination.dir, { recursive: true }));
     }
     const spool = (): Spool => (this._spool ??= createSpool(settings, instanceId));
+    const signing = settings.signing;
+    const checkpointer =
+      signing === undefined
+        ? undefined
+        : new AuditCheckpointer({
+            signingKey: signing.key,
+            checkpointRecords: signing.checkpointRecords,
+            checkpointIntervalMillis: signing.checkpointIntervalMillis,
+          });
+    this.checkpointer = checkpointer;
     this._spanDrops = new QueueDropCounter("spans", METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED, "OTEL_BSP_MAX_QUEUE_SIZE");
     this._logDrops = new QueueDropCounter("audit records", METRIC_OTEL_SDK_PROCESSOR_LOG_PROCESSED, "OTEL_BLRP_MAX_QUEUE_SIZE");
 
@@ -86,6 +100,7 @@ export class AuditPipeline {
     // Stamped in the order spans reach the batch processor, so a span it drops (full queue) is a gap in audit.seq.
     const auditSpans = new IntegritySpanProcessor(
       new BatchSpanProcessor({ exporter: spanExporter, ...settings.spanBatch, selfObsMeterProvider: this._spanDrops }),
+      { checkpointer },
     );
     this.spanProcessors = [auditSpans, ...appSpanProcessors];
 
@@ -95,7 +110,28 @@ export class AuditPipeline {
     this.logRecordProcessors =
       logExporter === undefined
         ? []
-        : [new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: logExporter, ...settings.logBatch, selfObsMeterProvider: this._logDrops }))];
+        : [
+            new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: logExporter, ...settings.logBatch, selfObsMeterProvider: this._logDrops }), {
+              checkpointer,
+            }),
+          ];
+  }
+
+  /**
+   * With a signing key: checkpoints from now on, emitted through `logger` (one of the provider that has this
+   * pipeline's log record processors).
+   */
+  startSigning(logger: Logger): void {
+    this.checkpointer?.setLogger(logger);
+    this.checkpointer?.start();
+  }
+
+  /**
+   * Seals every chain, synchronously (a no-op without a signing key): after the last record of the process and
+   * before the logger provider shuts down.
+   */
+  seal(): void {
+    this.checkpointer?.seal();
   }
 
   /** Shutdown has begun: from here on, exports to a collector that does not answer are spooled within the budget. */

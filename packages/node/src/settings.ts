@@ -15,6 +15,7 @@ import {
   type ResolvedTracingOptions,
 } from "@langchain-otel/instrumentation/internal";
 import { parseKeyPairsIntoRecord } from "@opentelemetry/core";
+import { signingSettings, type SigningSettings } from "./signing-settings.js";
 import type { OtlpTarget } from "./spool/otlp-target.js";
 import type { LangChainOtelOptions } from "./types.js";
 
@@ -38,7 +39,7 @@ export const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
 
 /** Where spans go: the embedded audit file in `dir`, or OTLP/HTTP to `target`. */
 export type TraceDestination = { readonly kind: "file"; readonly dir: string } | { readonly kind: "otlp"; readonly target: OtlpTarget };
-/** Where audit records go: as spans can, or nowhere (`emitAuditRecords: false`). */
+/** Where audit records (and checkpoints) go: as spans can, or nowhere (`emitAuditRecords: false` and no signing key). */
 export type LogDestination = TraceDestination | { readonly kind: "none" };
 
 /**
@@ -56,6 +57,8 @@ export interface BatchSettings {
 export interface Settings {
   readonly traces: TraceDestination;
   readonly logs: LogDestination;
+  /** How the chains are signed (checkpoints and seals); undefined without a signing key. */
+  readonly signing: SigningSettings | undefined;
   /** Absolute spool directory and its byte cap; used only by destinations of kind `otlp`. */
   readonly spool: { readonly dir: string; readonly maxBytes: number };
   /** Explicit `serviceInstanceId` option. */
@@ -253,9 +256,12 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
   if (options.redaction !== undefined) tracingConfig.redaction = options.redaction;
   if (options.redactionReplacement !== undefined) tracingConfig.redactionReplacement = options.redactionReplacement;
 
+  const signing = signingSettings(options, env, context.cwd, warnings);
+  // Checkpoints are log records: with a signing key the logs pipeline exists even when audit records are off.
+  const withLogs = tracing.emitAuditRecords || signing !== undefined;
   const base = options.otlpEndpoint === undefined ? undefined : httpUrl(options.otlpEndpoint, "option otlpEndpoint").replace(/\/+$/, "");
   const tracesTarget = otlpTarget(base, env, TRACES);
-  const logsTarget = tracing.emitAuditRecords ? otlpTarget(base, env, LOGS) : undefined;
+  const logsTarget = withLogs ? otlpTarget(base, env, LOGS) : undefined;
   const otlpSignals: Array<{ name: string; variable: string }> = [];
   if (tracesTarget !== undefined) otlpSignals.push({ name: "traces", variable: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" });
   if (logsTarget !== undefined) otlpSignals.push({ name: "audit records", variable: "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" });
@@ -265,7 +271,7 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
   // Read even when no signal is written to a file, so that a bad value is found now.
   const auditDir = path.resolve(context.cwd, setting(options.auditDir, "auditDir", env, "LANGCHAIN_OTEL_AUDIT_DIR", nonEmptyString, DEFAULT_AUDIT_DIR));
   const traces: TraceDestination = tracesTarget === undefined ? { kind: "file", dir: auditDir } : { kind: "otlp", target: tracesTarget };
-  const logs: LogDestination = !tracing.emitAuditRecords
+  const logs: LogDestination = !withLogs
     ? { kind: "none" }
     : logsTarget === undefined
       ? { kind: "file", dir: auditDir }
@@ -275,6 +281,7 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
     disabled: false,
     traces,
     logs,
+    signing,
     spool: {
       dir: path.resolve(context.cwd, setting(options.spoolDir, "spoolDir", env, "LANGCHAIN_OTEL_SPOOL_DIR", nonEmptyString, DEFAULT_SPOOL_DIR)),
       maxBytes: setting(options.spoolMaxBytes, "spoolMaxBytes", env, "LANGCHAIN_OTEL_SPOOL_MAX_BYTES", positiveInteger, DEFAULT_SPOOL_MAX_BYTES),

@@ -1,9 +1,10 @@
 import { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
+import { logs } from "@opentelemetry/api";
 import { envSnapshot } from "@langchain-otel/instrumentation/internal";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
-import { diag } from "./diag.js";
+import { PACKAGE_NAME, diag } from "./diag.js";
 import { disabledHandle, getHandle, installHandle, runningHandle } from "./handle.js";
 import { appSearchDirs, initializeLangChainContext, patchLangChainCore } from "./langchain-core.js";
 import { AuditPipeline } from "./pipeline.js";
@@ -66,6 +67,8 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
   const instrumentation = new LangChainInstrumentation(settings.tracingConfig, settings.tracing);
   const sdk = new NodeSDK(sdkConfiguration(settings, instanceId, instrumentation, pipeline));
   sdk.start();
+  // The global logger provider is the SDK's now: the one holding the pipeline's log record processors.
+  pipeline.startSigning(logs.getLogger(PACKAGE_NAME));
   const langchain = patchLangChainCore(instrumentation, appSearchDirs(cwd));
   return installHandle(runningHandle({ settings, instanceId, instrumentation, pipeline, sdk, langchain }));
 }

@@ -113,6 +113,29 @@ export interface LangChainOtelOptions {
    */
   emitAuditRecords?: boolean;
   /**
+   * PKCS#8 PEM file of the Ed25519 key that signs the audit chains (`langchain-otel-audit keygen --out DIR` writes
+   * `DIR/audit-signing.key`): a checkpoint log record (`event.name` `audit.checkpoint`) per chain every
+   * {@link checkpointRecords} records and every {@link checkpointIntervalMillis}, and a seal when the process ends,
+   * so `langchain-otel-audit verify --public-key` can tell a signed trail from a rewritten one. Read at startup: a
+   * file that cannot be read or is not such a key stops the start. With it, the logs pipeline carries the
+   * checkpoints even when {@link emitAuditRecords} is false.
+   * Env: `LANGCHAIN_OTEL_SIGNING_KEY_FILE`.
+   * @default unset: the chains are hashed, not signed
+   */
+  signingKeyFile?: string;
+  /**
+   * With a signing key, a chain is checkpointed once this many records were added to it since its last checkpoint.
+   * Env: `LANGCHAIN_OTEL_CHECKPOINT_RECORDS`.
+   * @default 1000
+   */
+  checkpointRecords?: number;
+  /**
+   * With a signing key, every chain with records not yet checkpointed is checkpointed this often.
+   * Env: `LANGCHAIN_OTEL_CHECKPOINT_INTERVAL_MILLIS`.
+   * @default 5000
+   */
+  checkpointIntervalMillis?: number;
+  /**
    * Turns everything off: `start()` returns a handle that does nothing. `OTEL_SDK_DISABLED=true` does too.
    * Env: `LANGCHAIN_OTEL_DISABLED` (`true` or `false`).
    * @default false

@@ -134,7 +134,9 @@ export class AuditCheckpointer {
   /** Checkpoints every chain with records appended since its last checkpoint: traces chains first (their checkpoints land in the logs chains). */
   checkpointAll(): void {
     try {
-      for (const state of this._ordered()) if (state.pending > 0 && !state.sealed) this._emit(state, AUDIT_CHECKPOINT_KIND_CHECKPOINT);
+      this._eachChain((state) => {
+        if (state.pending > 0 && !state.sealed) this._emit(state, AUDIT_CHECKPOINT_KIND_CHECKPOINT);
+      });
     } catch (err) {
       diag.error("could not write an audit checkpoint", err);
     }
@@ -150,7 +152,9 @@ export class AuditCheckpointer {
     this.shutdown();
     try {
       for (const holder of this._holders) holder.releaseHeld();
-      for (const state of this._ordered()) if (!state.sealed) this._emit(state, AUDIT_CHECKPOINT_KIND_SEAL);
+      this._eachChain((state) => {
+        if (!state.sealed) this._emit(state, AUDIT_CHECKPOINT_KIND_SEAL);
+      });
     } catch (err) {
       diag.error("could not seal the audit chains", err);
     }
@@ -172,10 +176,14 @@ export class AuditCheckpointer {
     return state;
   }
 
-  /** Traces chains, then logs chains (a traces checkpoint appends to a logs chain). */
-  private _ordered(): ChainState[] {
-    const states = [...this._chains.values()];
-    return [...states.filter((s) => s.signal === "traces"), ...states.filter((s) => s.signal === "logs")];
+  /**
+   * Calls `visit` for every traces chain, then every logs chain, the logs chains read after the traces chains'
+   * visits: a traces checkpoint is a log record, and may be the first record of its logs chain.
+   */
+  private _eachChain(visit: (state: ChainState) => void): void {
+    for (const signal of ["traces", "logs"] as const) {
+      for (const state of [...this._chains.values()]) if (state.signal === signal) visit(state);
+    }
   }
 
   private _emit(state: ChainState, kind: CheckpointKind): void {
