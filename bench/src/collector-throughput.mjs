@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "./installed.mjs";
@@ -52,7 +52,10 @@ export async function measureCollectorThroughput({ seconds, policy }) {
     if (!up.ok) return { skipped: `\`${up.command}\` failed: ${up.output.split("\n").slice(-3).join(" | ")}` };
     try {
       const acceptedBefore = (await collectorCounter("otelcol_receiver_accepted_spans")) ?? 0;
-      const result = await runChild("throughput-child.mjs", { url: OTLP_TRACES_URL, seconds, policy }, { timeoutMillis: (seconds + 90) * 1000 });
+      // The collector takes OTLP only with the state directory's bearer token.
+      const token = readFileSync(path.join(stackDir, "auth", "otlp-token"), "utf8").trim();
+      const headers = { Authorization: `Bearer ${token}` };
+      const result = await runChild("throughput-child.mjs", { url: OTLP_TRACES_URL, headers, seconds, policy }, { timeoutMillis: (seconds + 90) * 1000 });
       const acceptedAfter = await collectorCounter("otelcol_receiver_accepted_spans");
       return {
         ...result,

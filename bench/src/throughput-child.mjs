@@ -1,4 +1,4 @@
-// End-to-end export throughput in a fresh process: node src/throughput-child.mjs '{"url", "seconds", "policy"}'.
+// End-to-end export throughput in a fresh process: node src/throughput-child.mjs '{"url", "headers", "seconds", "policy"}'.
 // Workload (a) under ours, spans exported over OTLP/HTTP (JSON) by a default BatchSpanProcessor. Between invokes
 // the loop yields to the event loop (setImmediate), as a server does between requests, so exports can complete.
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -34,10 +34,10 @@ class CountingExporter {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-async function main({ url, seconds, policy }) {
+async function main({ url, headers, seconds, policy }) {
   const { modeById } = await import("./modes/index.mjs");
   const { appChain } = await import("./workloads/app-chain.mjs");
-  const exporter = new CountingExporter(new OTLPTraceExporter({ url }));
+  const exporter = new CountingExporter(new OTLPTraceExporter({ url, headers }));
   const session = await modeById(`ours-${policy}`).setup({ exporter });
   const app = appChain.create();
   for (let i = 0; i < 500; i++) await app.invoke(session.config);

@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ensureOtlpToken } from "./auth.mjs";
 import { findRsyslogd } from "./build.mjs";
 import { BINARIES, FILES, HOST, PORTS, endpoints } from "./layout.mjs";
 import { httpOk, tcpOpen } from "./processes.mjs";
@@ -11,7 +12,8 @@ import { StackError, mkdirs } from "./util.mjs";
 
 /**
  * The start specification of component `name` for the state paths `p`; `opts.collectorConfig` /
- * `opts.jaegerConfig` replace the default config files.
+ * `opts.jaegerConfig` replace the default config files; `opts.collectorTls` ({ certFile, keyFile }) makes the
+ * collector serve OTLP/HTTP over TLS.
  */
 export function componentSpec(name, p, opts) {
   const e = endpoints();
@@ -67,9 +69,14 @@ export function componentSpec(name, p, opts) {
         exe: BINARIES.collector,
         exeHint: "otelcol-langchain",
         ports: [PORTS.otlpHttp, PORTS.collectorHealth, PORTS.collectorMetrics],
-        args: [`--config=file:${opts.collectorConfig ?? FILES.collectorConfig}`],
+        args: [
+          `--config=file:${opts.collectorConfig ?? FILES.collectorConfig}`,
+          ...(opts.collectorTls === undefined ? [] : [`--config=file:${FILES.collectorTlsConfig}`]),
+        ],
         env: {
           STACK_DIR: p.stackDir,
+          OTELCOL_BEARER_TOKEN_FILE: p.otlpTokenFile,
+          ...(opts.collectorTls === undefined ? {} : { OTELCOL_TLS_CERT_FILE: opts.collectorTls.certFile, OTELCOL_TLS_KEY_FILE: opts.collectorTls.keyFile }),
           OTELCOL_OTLP_HTTP_ENDPOINT: `${HOST}:${PORTS.otlpHttp}`,
           OTELCOL_HEALTH_ENDPOINT: `${HOST}:${PORTS.collectorHealth}`,
           OTELCOL_METRICS_HOST: HOST,
@@ -80,6 +87,7 @@ export function componentSpec(name, p, opts) {
         },
         prepare() {
           mkdirs(p.auditDir, path.join(p.storageDir, "otelcol"));
+          ensureOtlpToken(p);
         },
         health: () => httpOk(e.collectorHealth),
         describe: `OTLP/HTTP ${e.otlpHttp} (/v1/traces, /v1/logs), health ${e.collectorHealth}, metrics ${e.collectorMetrics}`,

@@ -25,6 +25,8 @@ export const VERSIONS = Object.freeze({
 export const FILES = Object.freeze({
   builderConfig: path.join(CONFIG_DIR, "builder-config.yaml"),
   collectorConfig: path.join(CONFIG_DIR, "otelcol.yaml"),
+  /** Merged over the collector's config when it serves OTLP/HTTP over TLS (`up({ collectorTls })`). */
+  collectorTlsConfig: path.join(CONFIG_DIR, "otelcol-tls.yaml"),
   jaegerConfig: path.join(CONFIG_DIR, "jaeger.yaml"),
   rsyslogConfigTemplate: path.join(CONFIG_DIR, "rsyslog.conf"),
   jaegerModuleDir: path.join(CONFIG_DIR, "jaeger-build"),
@@ -68,6 +70,8 @@ export function paths(opts = {}) {
     siemDir: siem,
     siemFile: path.join(siem, "received.log"),
     storageDir: path.join(dir, "storage"),
+    authDir: path.join(dir, "auth"),
+    otlpTokenFile: path.join(dir, "auth", "otlp-token"),
     logsDir: path.join(dir, "logs"),
     pidsDir: path.join(dir, "pids"),
     rsyslogDir: path.join(dir, "rsyslog"),

@@ -27,6 +27,7 @@ import { BINARIES, HOST, PORTS, VERSIONS, endpoints, normalizeComponents, paths 
 import { assertPortsFree, isAlive, readPid, startComponent, stopPid } from "./processes.mjs";
 import { StackError, defaultLog, mkdirs } from "./util.mjs";
 
+export { otlpAuthHeaders, otlpHeadersEnv, otlpToken } from "./auth.mjs";
 export { build, findRsyslogd } from "./build.mjs";
 export {
   BINARIES,
@@ -81,6 +82,7 @@ export async function up(opts = {}) {
     const spec = componentSpec(name, p, opts);
     log(`  ${name.padEnd(9)} pid ${String(started[name].pid).padEnd(7)} ${spec.describe}`);
   }
+  if (wanted.includes("collector")) log(`  OTLP auth ${p.otlpTokenFile} (send "Authorization: Bearer <its content>")`);
   log(`  audit     ${p.tracesFile}`);
   log(`            ${p.logsFile}`);
   log(`  SIEM      ${p.siemFile}`);

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { otlpHeadersEnv } from "../../collector-config/scripts/stack.mjs";
 
 export interface NodeRun {
   code: number | null;
@@ -80,6 +81,8 @@ export function otlpAppEnv(serviceName: string, extra: NodeJS.ProcessEnv = {}): 
     OTEL_BSP_SCHEDULE_DELAY: "200",
     // The same for audit log records once the distro batches them (the standard batch log record processor variable).
     OTEL_BLRP_SCHEDULE_DELAY: "200",
+    // The collector refuses OTLP without the stack's bearer token (401).
+    ...(process.env.LANGCHAIN_OTEL_STACK_DIR ? { OTEL_EXPORTER_OTLP_HEADERS: otlpHeadersEnv() } : {}),
     ...extra,
   };
   for (const name of [

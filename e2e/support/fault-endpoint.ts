@@ -148,7 +148,8 @@ export class FaultyOtlpEndpoint {
     } else {
       const answer = await fetch(`${this._upstream}${req.url ?? "/"}`, {
         method: req.method ?? "POST",
-        headers: { "Content-Type": contentType },
+        // The app's bearer token goes on to the collector, as a proxy in front of it would pass it.
+        headers: { "Content-Type": contentType, ...(req.headers.authorization === undefined ? {} : { Authorization: req.headers.authorization }) },
         body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
         signal: AbortSignal.timeout(FORWARD_TIMEOUT_MILLIS),
       });

@@ -19,17 +19,18 @@ export type StackComponent = "rsyslog" | "jaeger" | "collector";
  * Starts the local stack before the file's tests (`up()` in a new `LANGCHAIN_OTEL_STACK_DIR`) and stops it
  * after them (`down()`), whether they passed or not. A start-up that fails half-way stops what it started.
  * `components` starts only those (the tests start the others themselves); every component is stopped after.
+ * `upOptions(stackDir)` adds options of `up()` (a TLS certificate for the collector, say), made before it runs.
  */
 export function useStack(
   label: string,
-  { components }: { components?: StackComponent[] } = {},
+  { components, upOptions }: { components?: StackComponent[]; upOptions?: (stackDir: string) => Record<string, unknown> } = {},
 ): { readonly paths: StackPaths; readonly stackDir: string } {
   const stackDir = mkdtempSync(path.join(inject("e2eRunDir"), `${label}-`));
   const log = stackLog(label);
   beforeAll(async () => {
     process.env.LANGCHAIN_OTEL_STACK_DIR = stackDir;
     try {
-      await up({ stackDir, components, log });
+      await up({ stackDir, components, log, ...upOptions?.(stackDir) });
     } catch (err) {
       await down({ stackDir, log });
       throw err;

@@ -59,6 +59,8 @@ export class AuditPipeline {
   readonly spanProcessors: readonly SpanProcessor[];
   /** The provider's log record processors: the audit one, or none when audit records are off. */
   readonly logRecordProcessors: readonly LogRecordProcessor[];
+  private readonly _auditSpans: IntegritySpanProcessor;
+  private readonly _auditRecords: IntegrityLogRecordProcessor[];
   /** Signs the chains, when a signing key is set. */
   readonly checkpointer: AuditCheckpointer | undefined;
   private _spool: Spool | undefined;
@@ -102,12 +104,13 @@ export class AuditPipeline {
       new BatchSpanProcessor({ exporter: spanExporter, ...settings.spanBatch, selfObsMeterProvider: this._spanDrops }),
       { checkpointer },
     );
+    this._auditSpans = auditSpans;
     this.spanProcessors = [auditSpans, ...appSpanProcessors];
 
     let logExporter: LogRecordExporter | undefined;
     if (logs.kind === "file") logExporter = new OtlpJsonFileLogRecordExporter({ path: path.join(logs.dir, LOGS_FILE_NAME) });
     else if (logs.kind === "otlp") logExporter = spool().logRecordExporter(new OTLPLogExporter(logs.target));
-    this.logRecordProcessors =
+    this._auditRecords =
       logExporter === undefined
         ? []
         : [
@@ -115,6 +118,7 @@ export class AuditPipeline {
               checkpointer,
             }),
           ];
+    this.logRecordProcessors = this._auditRecords;
   }
 
   /**
@@ -127,10 +131,22 @@ export class AuditPipeline {
   }
 
   /**
-   * Seals every chain, synchronously (a no-op without a signing key): after the last record of the process and
-   * before the logger provider shuts down.
+   * Seals every chain (a no-op without a signing key): after the last record of the process and before the logger
+   * provider shuts down. First waits, at most `settleMillis`, for records held until the resource has settled, so
+   * they are stamped over the resource their exporter writes; the seal itself is synchronous (`sealNow`).
    */
-  seal(): void {
+  async seal(settleMillis = 1000): Promise<void> {
+    if (this.checkpointer === undefined) return;
+    const processors = [this._auditSpans, ...this._auditRecords];
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMillis)));
+    await Promise.race([Promise.all(processors.map((p) => p.whenSettled())), bound]);
+    clearTimeout(timer);
+    this.sealNow();
+  }
+
+  /** Seals every chain at once, synchronously: for exit paths that cannot wait (held records are stamped as they are). */
+  sealNow(): void {
     this.checkpointer?.seal();
   }
 

@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // start() with a signing key: the trail it writes carries signed checkpoints and, after shutdown, a seal per chain.
 import { generateKeyPairSync } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DiagLogLevel, context, diag, logs, propagation, trace } from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { checkpointFromAttributes, checkpointSignatureValid, verifyKeyFromPem, type SignedCheckpoint } from "../src/integrity/index.js";
+import {
+  GENESIS_HASH,
+  canonicalJson,
+  canonicalSpanFromOtlpJson,
+  chainHash,
+  checkpointFromAttributes,
+  checkpointSignatureValid,
+  verifyKeyFromPem,
+  type SignedCheckpoint,
+} from "../src/integrity/index.js";
+import { spansOfLine } from "./integrity/otlp-lines.js";
 import { ConfigurationError } from "../src/settings.js";
 import { getHandle, start } from "../src/start.js";
 import { readFileLogRecords, readFileSpans, type FileLogRecord, type FileSpan } from "./helpers.js";
@@ -113,6 +123,23 @@ describe("start() with a signing key", () => {
     await handle.shutdown();
     const records = readFileLogRecords(path.join(dir, "logs.jsonl"));
     expect(records.map((r) => r.eventName)).toEqual(["audit.checkpoint", "audit.checkpoint"]);
+  });
+
+  it("at shutdown, waits for records held until the host detector settles, so they hash over the resource written", async () => {
+    vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "host,env");
+    const handle = start({ auditDir: dir, signingKeyFile: keyFile });
+    spans(handle, 2); // host.id is still being read: held
+    await handle.shutdown();
+    const [line] = readFileSync(path.join(dir, "traces.jsonl"), "utf8").split("\n");
+    const items = spansOfLine(line!);
+    expect(items.map((i) => i.context.resource.text.includes('"host.id"'))).toEqual([true, true]);
+    let prev = GENESIS_HASH;
+    for (const item of items) {
+      prev = chainHash(prev, canonicalJson(canonicalSpanFromOtlpJson(item.span, item.context)));
+      expect(item.span.attributes!.find((a) => a.key === "audit.hash")!.value!.stringValue).toBe(prev);
+    }
+    const seal = checkpoints(readFileLogRecords(path.join(dir, "logs.jsonl")), handle.instanceId!).find((c) => c.fields.signal === "traces")!;
+    expect([seal.fields.kind, seal.fields.last, seal.fields.head]).toEqual(["seal", 2, prev]);
   });
 
   it("warns about a key file other users can read", async () => {

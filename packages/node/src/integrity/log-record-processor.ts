@@ -57,6 +57,11 @@ export class IntegrityLogRecordProcessor implements LogRecordProcessor {
     return this._downstream.enabled?.(options) ?? true;
   }
 
+  /** Resolves once no records wait for their resource to settle (every one received so far is stamped). */
+  whenSettled(): Promise<void> {
+    return this._gate.settled();
+  }
+
   async forceFlush(): Promise<void> {
     await this._gate.settled();
     return this._downstream.forceFlush();

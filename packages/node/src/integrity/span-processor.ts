@@ -72,6 +72,11 @@ export class IntegritySpanProcessor implements SpanProcessor {
     else this._downstream.onEnd(span);
   }
 
+  /** Resolves once no spans wait for their resource to settle (every one received so far is stamped). */
+  whenSettled(): Promise<void> {
+    return this._gate.settled();
+  }
+
   async forceFlush(): Promise<void> {
     await this._gate.settled();
     return this._downstream.forceFlush();
