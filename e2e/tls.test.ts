@@ -39,7 +39,7 @@ const HTTPS_ENDPOINT = `https://127.0.0.1:${PORTS.otlpHttp}`;
 /** A POST to the receiver with `options`: the HTTP status, or the error's code when the connection failed. */
 function post(url: string, options: https.RequestOptions): Promise<number | string> {
   return new Promise((resolve) => {
-    const request = https.request(url, { method: "POST", headers: { "content-type": "application/json", ...options.headers }, ...options }, (response) => {
+    const request = https.request(url, { ...options, method: "POST", headers: { "content-type": "application/json", ...options.headers } }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });

@@ -6,6 +6,7 @@ import { cpSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../collector-config/scripts/stack.mjs";
+import { UNSIGNED_NOTE } from "../packages/audit-cli/dist/verify/verify-trail.js";
 import { auditCli, chainOf, completeChain, instanceChains, parseCsv, verifyJson } from "./support/audit-cli.ts";
 import { type NodeRun, otlpAppEnv, runNode } from "./support/child.ts";
 import { type FileLogRecord, type FileSpan, readFileSpans, readLogRecords } from "./support/otlp-files.ts";
@@ -88,6 +89,7 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
         "  traces: 6 records (seq 1..6), 0 duplicates: ok",
         "  logs: 12 records (seq 1..12), 0 duplicates: ok",
         "OK: 18 records verified in 2 chains",
+        `note: ${UNSIGNED_NOTE}`,
       ],
     });
 
@@ -123,7 +125,7 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
     expect(out).toContain(`    hash mismatch: ${file}:${lineNumber} (seq ${seq}): audit.hash does not verify`);
     expect(out).toContain("  traces: 6 records (seq 1..6), 0 duplicates: FAILED");
     expect(out).toContain("  logs: 12 records (seq 1..12), 0 duplicates: ok");
-    expect(out.at(-1)).toBe("FAILED: 1 hash mismatch");
+    expect(out.at(-2)).toBe("FAILED: 1 hash mismatch");
     expect(out.filter((line) => line.includes("gap:"))).toEqual([]);
   });
 
@@ -146,7 +148,7 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
     expect(out).toContain(`    gap: seq ${from}..${to} missing (${removed.length} records)`);
     expect(out).toContain("  traces: 6 records (seq 1..6), 0 duplicates: ok");
     expect(out.filter((line) => line.includes("hash mismatch"))).toEqual([]);
-    expect(out.at(-1)).toMatch(/^FAILED: 1 gap\b/);
+    expect(out.at(-2)).toMatch(/^FAILED: 1 gap\b/);
 
     const { report } = await verifyJson([copy]);
     expect(chainOf(report, instance, "logs")?.gaps).toEqual([{ from, to }]);

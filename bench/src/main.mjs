@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
-//            [--throughput-seconds S] [--no-throughput] [--no-profile]
+//            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { aggregate, goalFor } from "./aggregate.mjs";
 import { buildInstrumentation } from "./build.mjs";
 import { measureCollectorThroughput } from "./collector-throughput.mjs";
+import { measureSigningCost } from "./signing-cost.mjs";
 import { micros } from "./format.mjs";
 import { REPO_ROOT } from "./installed.mjs";
 import { describeMachine, loadavg, sampleLoad } from "./machine.mjs";
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     "throughput-seconds": { type: "string" },
     "no-throughput": { type: "boolean", default: false },
     "no-profile": { type: "boolean", default: false },
+    "no-signing": { type: "boolean", default: false },
     batches: { type: "string" },
   },
 });
@@ -87,6 +89,13 @@ if (!args["no-throughput"]) {
   if (throughput.skipped) log(`bench: throughput skipped: ${throughput.skipped}`);
 }
 
+let signing;
+if (!args["no-signing"]) {
+  log("bench: signing cost per record (hash chain alone, then with signed checkpoints)");
+  signing = await measureSigningCost({ rounds, quick: args.quick });
+  if (signing.error) log(`bench: signing failed: ${signing.error}`);
+}
+
 let profile;
 if (!args["no-profile"]) {
   const a = workloadById("a");
@@ -113,6 +122,7 @@ const run = {
   rows,
   goals,
   throughput,
+  signing,
   profile,
 };
 writeFileSync(args.out, `${benchmarksMarkdown(run)}\n`);
@@ -128,6 +138,13 @@ if (throughput?.spansPerSecond !== undefined) {
       `${throughput.windowSeconds.toFixed(0)} s; ${throughput.droppedSpans} of ${throughput.producedSpans} dropped by a full queue).`,
   );
 } else if (throughput) lines.push(`End-to-end: ${throughput.skipped ?? throughput.error}`);
+if (signing !== undefined && signing.error === undefined) {
+  lines.push(
+    `Signing: ${signing.overheadNanos.median.toFixed(0)} ns per record over the hash chain's ${signing.hashedNanos.median.toFixed(0)} ns ` +
+      `(${signing.overheadRatio.toFixed(3)}×); one Ed25519 signature ${signing.signMicros.median.toFixed(1)} µs per ${signing.checkpointRecords} records = ` +
+      `${signing.amortisedNanos.toFixed(0)} ns each.`,
+  );
+}
 if (profile?.summary) {
   const s = profile.summary;
   const top = s.self.slice(0, 5).map((f) => `${f.name.split(" (")[0]} [${f.owner}] ${((100 * f.micros) / s.totalMicros).toFixed(1)} %`);
