@@ -21,6 +21,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { ensureOtlpToken } from "./auth.mjs";
 import { build } from "./build.mjs";
 import { componentSpec } from "./components.mjs";
 import { BINARIES, HOST, PORTS, VERSIONS, endpoints, normalizeComponents, paths } from "./layout.mjs";
@@ -67,6 +68,9 @@ export async function up(opts = {}) {
     cleanState(p);
   }
   mkdirs(p.auditDir, p.siemDir, p.storageDir, p.logsDir, p.pidsDir);
+  // The OTLP token exists from the first `up` on, whichever components it starts: apps may be configured with it
+  // while the collector is still down.
+  ensureOtlpToken(p);
   // Fail before starting anything when a port of a component that is not running yet is taken.
   for (const name of wanted) {
     const spec = componentSpec(name, p, opts);

@@ -1,5 +1,6 @@
 import { copyFileSync } from "node:fs";
 import path from "node:path";
+import { UNSIGNED_NOTE } from "../src/verify/verify-trail.js";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writeBigTrail } from "./big-trail.js";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
@@ -39,6 +40,7 @@ describe("verify on a 200 MB trail", () => {
       `  traces: ${2 * runs} records (seq 1..${2 * runs}), 0 duplicates: ok`,
       `  logs: ${4 * runs} records (seq 1..${4 * runs}), 0 duplicates: ok`,
       `OK: ${6 * runs} records verified in 2 chains`,
+      `note: ${UNSIGNED_NOTE}`,
       "",
     ]);
     expect(result.code).toBe(0);
