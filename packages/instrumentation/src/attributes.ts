@@ -1,4 +1,4 @@
-import type { Attributes } from "@opentelemetry/api";
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { serializePayload, type JsonSafe } from "./serialize.js";
 import type { ModelResponse } from "./model-response.js";
 import { providerName, readersOf, type ProviderFamily } from "./providers.js";
@@ -26,7 +26,10 @@ import {
   ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS,
   ATTR_LANGCHAIN_LANGGRAPH_NODE,
   ATTR_LANGCHAIN_LANGGRAPH_STEP,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
 } from "./semconv.js";
+import type { PriceList } from "./pricing.js";
 
 type Dict = Record<string, unknown>;
 
@@ -146,4 +149,51 @@ export function modelResponseAttributes(response: ModelResponse): Attributes {
   setString(attrs, ATTR_GEN_AI_RESPONSE_ID, response.id);
   Object.assign(attrs, response.providerAttributes);
   return attrs;
+}
+
+const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "https:": 443 };
+
+/**
+ * `server.address` and `server.port` of a model run, from the base URL its serialized constructor arguments carry
+ * (`configuration.baseURL` of the OpenAI classes, `baseUrl` / `apiUrl` of others). Nothing when none is set: the
+ * provider's default endpoint can be moved by its own environment variables, so it is not assumed.
+ */
+export function serverAttributes(serialized: { kwargs?: unknown } | undefined): Attributes {
+  const kwargs = asDict(serialized?.kwargs);
+  const url = firstDefined(asDict(kwargs?.["configuration"]), ["baseURL", "baseUrl"]) ?? firstDefined(kwargs, ["baseURL", "baseUrl", "apiUrl"]);
+  if (typeof url !== "string" || url.length > 2048) return {};
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {};
+  }
+  const port = parsed.port !== "" ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
+  if (parsed.hostname === "") return {};
+  const attrs: Attributes = { [ATTR_SERVER_ADDRESS]: parsed.hostname.replace(/^\[(.*)\]$/, "$1") };
+  if (port !== undefined) attrs[ATTR_SERVER_PORT] = port;
+  return attrs;
+}
+
+/**
+ * `gen_ai.usage.cost` of a model call from its end attributes (usage, response model) and its identity (provider,
+ * request model): undefined without usage or when neither model has a price.
+ */
+export function callCost(
+  prices: PriceList,
+  identity: Readonly<Record<string, AttributeValue>>,
+  end: Readonly<Record<string, AttributeValue>>,
+): number | undefined {
+  const input = end[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
+  const output = end[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
+  if (typeof input !== "number" && typeof output !== "number") return undefined;
+  const num = (v: AttributeValue | undefined): number | undefined => (typeof v === "number" ? v : undefined);
+  const str = (v: AttributeValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+  return prices.cost(str(identity[ATTR_GEN_AI_PROVIDER_NAME]), [str(end[ATTR_GEN_AI_RESPONSE_MODEL]), str(identity[ATTR_GEN_AI_REQUEST_MODEL])], {
+    input: num(input) ?? 0,
+    output: num(output) ?? 0,
+    cacheRead: num(end[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]),
+    cacheWrite: num(end[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]),
+    reasoning: num(end[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
+  });
 }

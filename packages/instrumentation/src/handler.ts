@@ -1,17 +1,20 @@
 import {
   diag,
   logs,
+  metrics,
   trace,
   type AttributeValue,
   type Context,
   type DiagLogger,
+  type Meter,
 } from "@opentelemetry/api";
 import type { OpenTelemetryCallbackHandlerOptions } from "./types.js";
 import { resolveTracingOptions, type ResolvedTracingOptions } from "./options.js";
 import { envSnapshot, type Env } from "./setting-parsers.js";
-import { RunTracker, type TrackerSource } from "./run-tracker.js";
-import { classifyChainRun, runDisplayName, type SerializedLike } from "./span-naming.js";
-import { modelRequestAttributes, modelResponseAttributes, requestModel } from "./attributes.js";
+import { RunTracker, type RunView, type TrackerSource } from "./run-tracker.js";
+import { agentName, classifyChainRun, isAgentModelNode, runDisplayName, type SerializedLike } from "./span-naming.js";
+import { callCost, modelRequestAttributes, modelResponseAttributes, requestModel, serverAttributes } from "./attributes.js";
+import { RunMetrics } from "./metrics.js";
 import { putPayload } from "./content.js";
 import { inputMessages, outputMessages, promptMessages } from "./messages.js";
 import { readModelResponse } from "./model-response.js";
@@ -34,6 +37,7 @@ import {
   ATTR_LANGCHAIN_AGENT_LOG,
   ATTR_LANGCHAIN_AGENT_RETURN_VALUES,
   ATTR_LANGCHAIN_AGENT_TOOL_INPUT,
+  ATTR_GEN_AI_USAGE_COST,
   ATTR_LANGCHAIN_CACHE_HIT,
   ATTR_LANGCHAIN_CUSTOM_EVENT_DATA,
   ATTR_LANGCHAIN_CUSTOM_EVENT_NAME,
@@ -64,8 +68,11 @@ function toolResult(output: unknown): { result: unknown; failed: boolean } {
   return { result: output, failed: false };
 }
 
+/** Where a handler of {@link LangChainInstrumentation} gets its tracer, logger, meter and resolved options. */
+export type TelemetrySource = Omit<TrackerSource, "observer"> & { meter: () => Meter };
+
 /** `handleChainError`, `handleLLMError`, `handleToolError`, `handleRetrieverError`: (error, runId, ...). */
-type RunErrorCallback = (err: unknown, runId: string) => void;
+type RunErrorCallback = (err: unknown, runId: string, parentRunId?: string, tags?: unknown, kwargs?: unknown) => void;
 
 /** What a tool's error `ToolMessage` (returned, not thrown) makes of its run. */
 const TOOL_ERROR_RESULT = { type: "ToolError", message: "tool returned an error result" } as const;
@@ -103,23 +110,25 @@ export class OpenTelemetryCallbackHandler {
    *   resolved) options come from; `options` is then not resolved again.
    * @throws {ConfigurationError} for a bad option or variable, at construction only.
    */
-  constructor(options: OpenTelemetryCallbackHandlerOptions = {}, telemetrySource?: TrackerSource) {
+  constructor(options: OpenTelemetryCallbackHandlerOptions = {}, telemetrySource?: TelemetrySource) {
     this._env = envSnapshot();
     let source = telemetrySource;
     if (source === undefined) {
       const own = resolveTracingOptions(options, this._env);
       this._ownOptions = own;
-      const { tracerProvider, loggerProvider } = options;
+      const { tracerProvider, loggerProvider, meterProvider } = options;
       source = {
         tracer: () => (tracerProvider ?? trace).getTracer(PACKAGE_NAME, PACKAGE_VERSION),
         logger: () => (loggerProvider ?? logs).getLogger(PACKAGE_NAME, PACKAGE_VERSION),
+        meter: () => (meterProvider ?? metrics).getMeter(PACKAGE_NAME, PACKAGE_VERSION),
         diag: diag.createComponentLogger({ namespace: PACKAGE_NAME }),
         options: () => this._ownOptions ?? own,
       };
     }
     this._diag = source.diag;
     this._getOptions = source.options;
-    this._tracker = new RunTracker(source);
+    const { meter, ...trackerSource } = source;
+    this._tracker = new RunTracker({ ...trackerSource, observer: new RunMetrics(meter) });
   }
 
   /**
@@ -166,11 +175,15 @@ export class OpenTelemetryCallbackHandler {
     metadata?: unknown,
     runType?: string,
     runName?: string,
+    extra?: unknown,
   ): void {
     this._guarded("handleChainStart", () => {
       const meta = asDict(metadata);
-      const name = runDisplayName(runName, serialized, "chain");
-      const type = classifyChainRun(serialized, runType, name, meta);
+      const runNameOrClass = runDisplayName(runName, serialized, "chain");
+      const type = classifyChainRun(serialized, runType, runNameOrClass, meta);
+      const name = type === "agent" ? agentName(runNameOrClass, meta) : runNameOrClass;
+      // A transform stream starts with a placeholder input and reports the assembled one at its end.
+      const defersInputs = asDict(extra)["lc_defers_inputs"] === true || isEmptyInput(inputs);
       this._tracker.start({
         runId,
         parentRunId,
@@ -181,9 +194,16 @@ export class OpenTelemetryCallbackHandler {
         serialized,
         attributes: (attrs) => {
           if (type === "agent") attrs[ATTR_GEN_AI_AGENT_NAME] = name;
-          if (!isEmptyInput(inputs)) this._payload(attrs, ATTR_LANGCHAIN_INPUTS, inputs);
+          if (!defersInputs) this._payload(attrs, ATTR_LANGCHAIN_INPUTS, inputs);
         },
       });
+      // createReactAgent's graph carries no agent marker: its model node, the first to run, tells it apart.
+      if (type === "graph_node" && parentRunId !== undefined && isAgentModelNode(runNameOrClass)) {
+        this._tracker.reclassify(parentRunId, "graph", "agent", (graphName) => {
+          const agent = agentName(graphName, {});
+          return { name: agent, attributes: { [ATTR_GEN_AI_AGENT_NAME]: agent } };
+        });
+      }
     });
   }
 
@@ -191,10 +211,8 @@ export class OpenTelemetryCallbackHandler {
     this._guarded("handleChainEnd", () => {
       this._tracker.end(runId, {
         output: outputs,
-        attributes: (_run, attrs) => {
-          // A transform stream learns its input only at the end, where LangChain reports the assembled one.
-          const lateInputs = asDict(kwargs)["inputs"];
-          if (!isEmptyInput(lateInputs)) this._payload(attrs, ATTR_LANGCHAIN_INPUTS, lateInputs);
+        payloads: (_run, attrs) => {
+          this._lateInputs(attrs, kwargs);
           this._payload(attrs, ATTR_LANGCHAIN_OUTPUTS, outputs);
         },
       });
@@ -241,18 +259,23 @@ export class OpenTelemetryCallbackHandler {
 
   handleLLMEnd(output: unknown, runId: string, _parentRunId?: string, _tags?: unknown, extraParams?: unknown): void {
     this._guarded("handleLLMEnd", () => {
+      // The provider's reading of the output, shared by the end attributes and the output messages.
+      let response: ReturnType<typeof readModelResponse> | undefined;
+      const responseOf = (run: RunView) =>
+        (response ??= readModelResponse(output, familyByProviderName(run.identity[ATTR_GEN_AI_PROVIDER_NAME])));
       this._tracker.end(runId, {
         output,
         attributes: (run, attrs) => {
           if (asDict(extraParams)["cached"] === true) attrs[ATTR_LANGCHAIN_CACHE_HIT] = true;
-          const response = readModelResponse(output, familyByProviderName(run.identity[ATTR_GEN_AI_PROVIDER_NAME]));
-          Object.assign(attrs, modelResponseAttributes(response));
+          Object.assign(attrs, modelResponseAttributes(responseOf(run)));
+          const cost = callCost(this._getOptions().prices, run.identity, attrs);
+          if (cost !== undefined) attrs[ATTR_GEN_AI_USAGE_COST] = cost;
           if (run.firstChunkAtMillis !== undefined) {
             attrs[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (run.firstChunkAtMillis - run.startedAtMillis) / 1000;
             attrs[ATTR_LANGCHAIN_STREAM_CHUNKS] = run.chunkCount;
           }
-          this._payload(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(output, response));
         },
+        payloads: (run, attrs) => this._payload(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(output, responseOf(run))),
       });
     });
   }
@@ -295,7 +318,7 @@ export class OpenTelemetryCallbackHandler {
       this._tracker.end(runId, {
         output,
         failure: failed ? TOOL_ERROR_RESULT : undefined,
-        attributes: (_run, attrs) => this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_RESULT, result),
+        payloads: (_run, attrs) => this._payload(attrs, ATTR_GEN_AI_TOOL_CALL_RESULT, result),
       });
     });
   }
@@ -325,12 +348,14 @@ export class OpenTelemetryCallbackHandler {
 
   handleRetrieverEnd(documents: unknown, runId: string): void {
     this._guarded("handleRetrieverEnd", () => {
+      const isList = Array.isArray(documents);
       this._tracker.end(runId, {
         output: documents,
         attributes: (_run, attrs) => {
-          if (!Array.isArray(documents)) return;
-          attrs[ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT] = documents.length;
-          this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_DOCUMENTS, documents);
+          if (isList) attrs[ATTR_LANGCHAIN_RETRIEVER_DOCUMENT_COUNT] = documents.length;
+        },
+        payloads: (_run, attrs) => {
+          if (isList) this._payload(attrs, ATTR_GEN_AI_RETRIEVAL_DOCUMENTS, documents);
         },
       });
     });
@@ -338,10 +363,10 @@ export class OpenTelemetryCallbackHandler {
 
   /**
    * LangChain's error callbacks of chains, models, tools and retrievers: one body, the run ends as failed (or as
-   * interrupted, for LangGraph control flow).
+   * interrupted, for LangGraph control flow). A failed transform stream reports its assembled input here too.
    */
-  readonly handleChainError: RunErrorCallback = (err, runId) => {
-    this._guarded("a run's error callback", () => this._tracker.fail(runId, err));
+  readonly handleChainError: RunErrorCallback = (err, runId, _parentRunId, _tags, kwargs) => {
+    this._guarded("a run's error callback", () => this._tracker.fail(runId, err, (_run, attrs) => this._lateInputs(attrs, kwargs)));
   };
   readonly handleLLMError: RunErrorCallback = this.handleChainError;
   readonly handleToolError: RunErrorCallback = this.handleChainError;
@@ -406,10 +431,16 @@ export class OpenTelemetryCallbackHandler {
       serialized,
       model,
       attributes: (attrs) => {
-        Object.assign(attrs, modelRequestAttributes(extraParams, meta, model, family));
+        Object.assign(attrs, modelRequestAttributes(extraParams, meta, model, family), serverAttributes(serialized));
         this._payload(attrs, ATTR_GEN_AI_INPUT_MESSAGES, messages());
       },
     });
+  }
+
+  /** The input LangChain reports at the end of a transform stream (`kwargs.inputs`), whose start had a placeholder. */
+  private _lateInputs(attrs: Record<string, AttributeValue>, kwargs: unknown): void {
+    const inputs = asDict(kwargs)["inputs"];
+    if (!isEmptyInput(inputs)) this._payload(attrs, ATTR_LANGCHAIN_INPUTS, inputs);
   }
 
   private _payload(attrs: Record<string, AttributeValue>, key: string, value: unknown): void {

@@ -73,6 +73,7 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     this._handler ??= new OpenTelemetryCallbackHandler(this.getConfig(), {
       tracer: () => this.tracer,
       logger: () => this.logger,
+      meter: () => this.meter,
       diag: this._diag,
       options: () => this._settings,
     });

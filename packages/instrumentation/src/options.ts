@@ -3,6 +3,7 @@ import { ConfigurationError } from "./configuration-error.js";
 import { Redactor } from "./redaction/index.js";
 import { DEFAULT_CONTEXT_KEYS } from "./audit-context.js";
 import { booleanValue, oneOf, positiveInteger, setting, type Env } from "./setting-parsers.js";
+import { loadPricingFile, parsePricingTable, PriceList } from "./pricing.js";
 
 export { ConfigurationError };
 
@@ -16,6 +17,8 @@ export interface ResolvedTracingOptions {
   contextKeys: ContextKeys;
   /** The redactor of policy `redacted`; undefined under `full` and `none`. */
   redactor: Redactor | undefined;
+  /** The built-in prices with the user's over them. */
+  prices: PriceList;
   spanStartHook: SpanStartHook | undefined;
   spanEndHook: SpanEndHook | undefined;
 }
@@ -33,6 +36,13 @@ function contentPolicy(value: unknown, source: string): ContentPolicy {
   return oneOf(value, source, CONTENT_POLICIES);
 }
 
+/** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`: `true` / `false`, as the OTel GenAI instrumentations read it. */
+export const CAPTURE_MESSAGE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+
+function pricingSetting(value: unknown, source: string) {
+  return typeof value === "string" ? loadPricingFile(value.trim(), source) : parsePricingTable(value, source);
+}
+
 /**
  * Applies defaults: an explicit option wins, then the `LANGCHAIN_OTEL_*` environment variable, then the default.
  * Throws {@link ConfigurationError} naming the option or variable for a bad value.
@@ -40,7 +50,13 @@ function contentPolicy(value: unknown, source: string): ContentPolicy {
 export function resolveTracingOptions(options: LangChainTracingOptions = {}, env: Env = process.env): ResolvedTracingOptions {
   const pick = <K extends keyof LangChainTracingOptions, T>(name: K, envName: string, parse: (v: unknown, source: string) => T, fallback: T): T =>
     setting(options[name], name, env, envName, parse, fallback);
-  const policy = pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, DEFAULT_CONTENT_POLICY);
+  // The variable other GenAI instrumentations read: `false` means no content; ours wins when both are set.
+  const captureContent = env[CAPTURE_MESSAGE_CONTENT_ENV];
+  const captureDefault =
+    captureContent !== undefined && captureContent.trim() !== "" && !booleanValue(captureContent, CAPTURE_MESSAGE_CONTENT_ENV)
+      ? "none"
+      : DEFAULT_CONTENT_POLICY;
+  const policy = pick("contentPolicy", "LANGCHAIN_OTEL_CONTENT_POLICY", contentPolicy, captureDefault);
   const replacement = pick("redactionReplacement", "LANGCHAIN_OTEL_REDACTION_REPLACEMENT", replacementSetting, "marker");
   return {
     contentPolicy: policy,
@@ -50,6 +66,7 @@ export function resolveTracingOptions(options: LangChainTracingOptions = {}, env
     emitSpans: pick("emitSpans", "LANGCHAIN_OTEL_SPANS", booleanValue, true),
     emitAuditRecords: pick("emitAuditRecords", "LANGCHAIN_OTEL_AUDIT_RECORDS", booleanValue, true),
     contextKeys: { ...DEFAULT_CONTEXT_KEYS, ...options.contextKeys },
+    prices: new PriceList(pick("pricing", "LANGCHAIN_OTEL_PRICING_FILE", pricingSetting, undefined)),
     spanStartHook: options.spanStartHook,
     spanEndHook: options.spanEndHook,
   };

@@ -9,16 +9,19 @@ export interface RunState {
   readonly span: Span;
   /** The context with this run's span active: the parent context of its children. */
   readonly context: Context;
-  readonly info: RunInfo;
+  /** Replaced (never mutated: hooks keep the object they were given) when the run is reclassified. */
+  info: RunInfo;
   /** The root of the run tree this run belongs to (itself for a root). */
   readonly rootRunId: string;
   /** Identity attributes (session, user, ...) that children inherit. */
   readonly inherited: Readonly<Record<string, string>>;
   /** Run identity repeated on every audit record of the run (IDs, type, name, context ids, model). */
-  readonly identity: Readonly<Record<string, AttributeValue>>;
+  identity: Readonly<Record<string, AttributeValue>>;
   readonly startedAtMillis: number;
   /** When the first streamed chunk arrived (model runs), on the tracker's clock. */
   firstChunkAtMillis: number | undefined;
+  /** When the latest streamed chunk arrived. */
+  lastChunkAtMillis: number | undefined;
   chunkCount: number;
   /** `langchain.redactions.*` counts of the start, added to the end's on the span. */
   readonly startRedactions: Readonly<Record<string, number>> | undefined;

@@ -35,6 +35,8 @@ import {
   ATTR_LANGCHAIN_SERIALIZED_ID,
   ATTR_LANGCHAIN_REDACTIONS_PREFIX,
   ATTR_LANGCHAIN_TAGS,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
   EVENT_FIRST_CHUNK,
   ERROR_TYPE_RUN_ABANDONED,
   EVENT_INTERRUPT,
@@ -56,10 +58,13 @@ export interface RunStart {
   attributes?: (attrs: Record<string, AttributeValue>) => void;
 }
 
-/** What the tracker shows of an open run to the code that describes its end. */
-export type RunView = Pick<Readonly<RunState>, "info" | "identity" | "startedAtMillis" | "firstChunkAtMillis" | "chunkCount">;
+/** What the tracker shows of an open run to the code that describes or observes its end. */
+export type RunView = Pick<
+  Readonly<RunState>,
+  "info" | "identity" | "startedAtMillis" | "firstChunkAtMillis" | "chunkCount" | "startRedactions"
+>;
 
-/** Adds a run type's end attributes; called only when a span or record will carry them. */
+/** Adds end attributes of a run. */
 export type EndAttributes = (run: RunView, attrs: Record<string, AttributeValue>) => void;
 
 /** How a run that returned (rather than threw) is described to {@link RunTracker.end}. */
@@ -71,7 +76,25 @@ export interface RunEnd {
    * status ERROR and `error.type` = `type`, though nothing was thrown.
    */
   failure?: { type: string; message: string } | undefined;
+  /** Facts about the end that metrics read too (usage, response model): always computed. */
   attributes?: EndAttributes | undefined;
+  /** Payload attributes: computed only when a span or record will carry them. */
+  payloads?: EndAttributes | undefined;
+}
+
+/** How a run ended, as {@link RunObserver.ended} is told. */
+export interface RunOutcome {
+  status: RunStatus;
+  /** The end attributes the span and the end record got (`error.type` among them for a failure). */
+  attributes: Readonly<Record<string, AttributeValue>>;
+  durationMillis: number;
+}
+
+/** Told about streamed chunks and ends of every run (metrics); its calls are guarded. */
+export interface RunObserver {
+  /** A streamed chunk after the first: milliseconds since the previous chunk. */
+  chunkInterval(run: RunView, millis: number): void;
+  ended(run: RunView, outcome: RunOutcome): void;
 }
 
 /** Where the tracker gets its telemetry and options (they can change after construction). */
@@ -85,7 +108,16 @@ export interface TrackerSource {
    * @default performance.now
    */
   now?: () => number;
+  /** Told about chunks and ends (metrics). */
+  observer?: RunObserver;
 }
+
+/**
+ * How long runs a finished root left open get to report their own end: LangChain reports an abandoned stream's
+ * AbortError for a child just after its root failed, and that error (not ours) belongs on the child's span.
+ * Never longer than `runTtlMillis`.
+ */
+export const ORPHAN_GRACE_MILLIS = 1_000;
 
 /** End attributes for the span: redaction counts summed with the start's, so the span holds the run's totals. */
 function withStartCounts(attrs: Readonly<Record<string, AttributeValue>>, start: Readonly<Record<string, number>> | undefined): Attributes {
@@ -125,6 +157,7 @@ export class RunTracker {
   private readonly _getOptions: () => ResolvedTracingOptions;
   private readonly _diag: DiagLogger;
   private readonly _now: () => number;
+  private readonly _observer: RunObserver | undefined;
   private _ttlTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(source: TrackerSource) {
@@ -133,6 +166,7 @@ export class RunTracker {
     this._getOptions = source.options;
     this._diag = source.diag;
     this._now = source.now ?? (() => performance.now());
+    this._observer = source.observer;
   }
 
   private get _options(): ResolvedTracingOptions {
@@ -159,10 +193,39 @@ export class RunTracker {
     const state = this._runs.get(runId);
     if (state === undefined) return;
     state.chunkCount++;
-    if (state.firstChunkAtMillis === undefined) {
-      state.firstChunkAtMillis = this._now();
+    const now = this._now();
+    const previous = state.lastChunkAtMillis;
+    state.lastChunkAtMillis = now;
+    if (previous === undefined) {
+      state.firstChunkAtMillis = now;
       state.span.addEvent(EVENT_FIRST_CHUNK);
+    } else if (this._observer !== undefined) {
+      const observer = this._observer;
+      this._guard("metrics", () => observer.chunkInterval(state, now - previous));
     }
+  }
+
+  /**
+   * Gives an open run of type `from` a new type and name once its shape shows what it is (a graph that turns out
+   * to be an agent): span name, `langchain.run_type`, `gen_ai.operation.name` and `describe`'s attributes on the
+   * span and on its end record. Its start record, already written, keeps the first type.
+   */
+  reclassify(
+    runId: string,
+    from: RunType,
+    to: RunType,
+    describe: (name: string) => { name: string; attributes: Record<string, AttributeValue> },
+  ): void {
+    const state = this._runs.get(runId);
+    if (state === undefined || state.info.runType !== from) return;
+    const { name, attributes } = describe(state.info.name);
+    const { spanName, operation } = spanNaming(to, name, undefined);
+    const changed: Record<string, AttributeValue> = { ...attributes, [ATTR_LANGCHAIN_RUN_TYPE]: to, [ATTR_LANGCHAIN_RUN_NAME]: name };
+    if (operation !== undefined) changed[ATTR_GEN_AI_OPERATION_NAME] = operation;
+    state.info = { ...state.info, runType: to, name };
+    state.identity = { ...state.identity, ...changed };
+    state.span.updateName(spanName);
+    state.span.setAttributes(changed);
   }
 
   /** Adds an event to an open run's span; `attributes` is built only when the run is open. */
@@ -206,7 +269,7 @@ export class RunTracker {
     if (tags.length > 0) attrs[ATTR_LANGCHAIN_TAGS] = tags;
     Object.assign(attrs, metadataAttributes(metadata, this._options.maxPayloadBytes, redact));
     run.attributes?.(attrs);
-    for (const key of [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME]) {
+    for (const key of [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT]) {
       if (attrs[key] !== undefined) identity[key] = attrs[key];
     }
 
@@ -229,6 +292,7 @@ export class RunTracker {
       identity,
       startedAtMillis: this._now(),
       firstChunkAtMillis: undefined,
+      lastChunkAtMillis: undefined,
       chunkCount: 0,
       startRedactions: this._options.redactor === undefined ? undefined : redactionCounts(attrs),
     });
@@ -281,8 +345,9 @@ export class RunTracker {
         span.setStatus({ code: SpanStatusCode.ERROR, message: end.failure.message });
         attrs[ATTR_ERROR_TYPE] = end.failure.type;
       }
-      if (end.attributes !== undefined && (this._options.emitAuditRecords || span.isRecording())) {
-        end.attributes(state, attrs);
+      end.attributes?.(state, attrs);
+      if (end.payloads !== undefined && (this._options.emitAuditRecords || span.isRecording())) {
+        end.payloads(state, attrs);
       }
       if (Object.keys(attrs).length > 0) span.setAttributes(withStartCounts(attrs, state.startRedactions));
       return { status, result: { output: end.output } };
@@ -293,9 +358,13 @@ export class RunTracker {
    * Ends a run that threw: status ERROR, `error.type` and an exception event, its error record; LangGraph control
    * flow (interrupts) ends it as `interrupted` instead, status unset. A root's end also ends the runs it left open.
    */
-  fail(runId: string, error: unknown): void {
+  fail(runId: string, error: unknown, payloads?: EndAttributes): void {
     this._close(runId, (state, attrs) => {
       const { span } = state;
+      if (payloads !== undefined && (this._options.emitAuditRecords || span.isRecording())) {
+        payloads(state, attrs);
+        span.setAttributes(withStartCounts(attrs, state.startRedactions));
+      }
       if (isControlFlowSignal(error)) {
         attrs[ATTR_LANGCHAIN_SIGNAL] = errorTypeOf(error);
         span.addEvent(EVENT_INTERRUPT, { [ATTR_LANGCHAIN_SIGNAL]: attrs[ATTR_LANGCHAIN_SIGNAL] });
@@ -323,12 +392,13 @@ export class RunTracker {
     const attrs: Record<string, AttributeValue> = {};
     try {
       const { status, result } = describe(state, attrs);
+      const duration = this._now() - state.startedAtMillis;
       if (this._options.emitAuditRecords) {
-        const duration = this._now() - state.startedAtMillis;
         this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, status, duration));
       }
       const hook = this._options.spanEndHook;
       if (hook !== undefined) this._guard("spanEndHook", () => hook(span, state.info, result));
+      this._observeEnd(state, { status, attributes: attrs, durationMillis: duration });
     } finally {
       span.end();
       if (state.rootRunId === runId) this._closeTree(runId);
@@ -336,11 +406,21 @@ export class RunTracker {
     }
   }
 
-  /** Ends the runs a finished root left open (abandoned streams, lost callbacks). */
+  /**
+   * Ends the runs a finished root left open (abandoned streams, lost callbacks) after {@link ORPHAN_GRACE_MILLIS},
+   * unless they report their own end or error first.
+   */
   private _closeTree(rootRunId: string): void {
-    for (const state of this._runs.openInTree(rootRunId)) {
-      this._abandon(state, "its root run ended before it");
-    }
+    if (this._runs.openInTree(rootRunId).length === 0) return;
+    const timer = setTimeout(() => {
+      for (const state of this._runs.openInTree(rootRunId)) this._abandon(state, "its root run ended before it");
+    }, Math.min(ORPHAN_GRACE_MILLIS, this._options.runTtlMillis));
+    timer.unref?.();
+  }
+
+  private _observeEnd(state: RunState, outcome: RunOutcome): void {
+    const observer = this._observer;
+    if (observer !== undefined) this._guard("metrics", () => observer.ended(state, outcome));
   }
 
   private _abandon(state: RunState, reason: string): void {
@@ -348,11 +428,12 @@ export class RunTracker {
     try {
       state.span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_RUN_ABANDONED);
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: `run did not end: ${reason}` });
+      const duration = this._now() - state.startedAtMillis;
+      const attrs = { [ATTR_ERROR_TYPE]: ERROR_TYPE_RUN_ABANDONED, [ATTR_LANGCHAIN_ABANDON_REASON]: reason };
       if (this._options.emitAuditRecords) {
-        const duration = this._now() - state.startedAtMillis;
-        const attrs = { [ATTR_ERROR_TYPE]: ERROR_TYPE_RUN_ABANDONED, [ATTR_LANGCHAIN_ABANDON_REASON]: reason };
         this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, "error", duration));
       }
+      this._observeEnd(state, { status: "error", attributes: attrs, durationMillis: duration });
       const hook = this._options.spanEndHook;
       if (hook !== undefined) {
         this._guard("spanEndHook", () => hook(state.span, state.info, { error: new Error(`run did not end: ${reason}`) }));

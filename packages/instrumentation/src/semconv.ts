@@ -3,12 +3,22 @@
  * records, the distro's integrity fields and checkpoints, and what the audit CLI reads back. The CLI imports this
  * module (`@langchain-otel/instrumentation/semconv`, which loads nothing else), so a writer and its verifier
  * cannot drift apart.
- * GenAI conventions: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
+ * The GenAI conventions live in their own repository since core semconv v1.41.0:
+ * https://github.com/open-telemetry/semantic-conventions-genai (spans: docs/gen-ai/gen-ai-spans.md,
+ * metrics: docs/gen-ai/gen-ai-metrics.md, attributes: docs/registry/attributes/gen-ai.md).
  * Stable names (error.type, exception.*, service.instance.id) come from @opentelemetry/semantic-conventions in
  * the SDK; the instrumentation depends on the API only, so it spells the few it uses here too.
  */
 
-// https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/
+/**
+ * The GenAI semantic-conventions version this package follows. Only its current attribute names are emitted
+ * (`gen_ai.provider.name`, never the older `gen_ai.system`), whatever `OTEL_SEMCONV_STABILITY_OPT_IN` says.
+ */
+export const GEN_AI_SEMCONV_VERSION = "1.42.0";
+/** The schema URL of {@link GEN_AI_SEMCONV_VERSION}. */
+export const GEN_AI_SCHEMA_URL = `https://opentelemetry.io/schemas/gen-ai/${GEN_AI_SEMCONV_VERSION}`;
+
+// https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/registry/attributes/gen-ai.md
 export const ATTR_GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
 export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
 export const ATTR_GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
@@ -28,6 +38,12 @@ export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
 export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
 export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = "gen_ai.usage.cache_creation.input_tokens";
 export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
+/** Not in the GenAI conventions yet: the call's price in USD, from the pricing table (see pricing.ts). */
+export const ATTR_GEN_AI_USAGE_COST = "gen_ai.usage.cost";
+/** `input` or `output`, on `gen_ai.client.token.usage`. */
+export const ATTR_GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+export const GEN_AI_TOKEN_TYPE_INPUT = "input";
+export const GEN_AI_TOKEN_TYPE_OUTPUT = "output";
 export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
 export const ATTR_GEN_AI_TOOL_NAME = "gen_ai.tool.name";
@@ -57,6 +73,9 @@ export const ATTR_EXCEPTION_TYPE = "exception.type";
 export const ATTR_EXCEPTION_STACKTRACE = "exception.stacktrace";
 /** The span event of an error (stable name, from the trace API's `recordException`). */
 export const EVENT_EXCEPTION = "exception";
+// Stable: https://opentelemetry.io/docs/specs/semconv/registry/attributes/server/
+export const ATTR_SERVER_ADDRESS = "server.address";
+export const ATTR_SERVER_PORT = "server.port";
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/session/
 export const ATTR_SESSION_ID = "session.id";
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/user/
@@ -69,7 +88,7 @@ export const ATTR_LANGCHAIN_APP_VERSION = "langchain.app.version";
 export const ATTR_LANGCHAIN_PROMPT_NAME = "langchain.prompt.name";
 export const ATTR_LANGCHAIN_PROMPT_VERSION = "langchain.prompt.version";
 
-// Streaming milestone: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/ (time to first chunk)
+// Streaming milestone, as the metric gen_ai.client.operation.time_to_first_chunk measures it.
 export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
 
 // langchain.* — ours.
@@ -176,3 +195,26 @@ export const ATTR_AUDIT_CHECKPOINT_SIGNATURE = "audit.checkpoint.signature";
 /** `audit.checkpoint.kind` values. */
 export const AUDIT_CHECKPOINT_KIND_CHECKPOINT = "checkpoint";
 export const AUDIT_CHECKPOINT_KIND_SEAL = "seal";
+
+// Metrics. GenAI client histograms:
+// https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/gen-ai-metrics.md
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
+/** The spec's explicit bucket boundaries of `gen_ai.client.token.usage` ({token}). */
+export const GEN_AI_TOKEN_USAGE_BUCKETS: readonly number[] = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+/** The spec's explicit bucket boundaries of the GenAI client duration histograms (s). */
+export const GEN_AI_DURATION_BUCKETS: readonly number[] = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+// Ours.
+/** Counter: runs ended, by `langchain.run_type`, `langchain.status` and (failed runs) `error.type`. */
+export const METRIC_LANGCHAIN_RUNS = "langchain.runs";
+/** Counter: values replaced by redaction, by `langchain.redaction.kind`. */
+export const METRIC_LANGCHAIN_REDACTIONS = "langchain.redactions";
+/** Counter: USD spent on model calls with a known price, by provider and model. */
+export const METRIC_LANGCHAIN_GEN_AI_COST = "langchain.gen_ai.cost";
+export const ATTR_LANGCHAIN_REDACTION_KIND = "langchain.redaction.kind";

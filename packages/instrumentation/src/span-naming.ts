@@ -19,6 +19,12 @@ export interface SerializedLike {
 
 const GRAPH_CLASSES = new Set(["CompiledStateGraph", "CompiledGraph", "Pregel", "CompiledFunctionalGraph"]);
 const AGENT_CLASSES = new Set(["AgentExecutor", "ReactAgent"]);
+/** `metadata.ls_integration` of the graph `createAgent` (langchain v1) builds. */
+const CREATE_AGENT_INTEGRATION = "langchain_create_agent";
+/** LangGraph's name for a graph compiled without one. */
+const DEFAULT_GRAPH_NAME = "LangGraph";
+/** Model-calling nodes of the prebuilt agents: `createReactAgent`'s `agent`, `createAgent`'s `model_request`. */
+const AGENT_MODEL_NODES = new Set(["agent", "model_request"]);
 
 /** Last element of a serialized class path, e.g. "RunnableLambda" for ["langchain_core","runnables","RunnableLambda"]. */
 export function serializedClassName(serialized: SerializedLike | undefined): string | undefined {
@@ -46,8 +52,8 @@ export function classifyChainRun(
   const cls = serializedClassName(serialized);
   if (metadata["langgraph_node"] !== undefined && metadata["langgraph_node"] === runName) return "graph_node";
   if ((cls !== undefined && AGENT_CLASSES.has(cls)) || metadata[ATTR_GEN_AI_AGENT_NAME] !== undefined) return "agent";
-  if ((cls !== undefined && GRAPH_CLASSES.has(cls)) || runName === "LangGraph") {
-    return /agent/i.test(runName) ? "agent" : "graph";
+  if ((cls !== undefined && GRAPH_CLASSES.has(cls)) || runName === DEFAULT_GRAPH_NAME) {
+    return /agent/i.test(runName) || metadata["ls_integration"] === CREATE_AGENT_INTEGRATION ? "agent" : "graph";
   }
   if (cls === "RunnableLambda" || cls === "RunnableCallable") return "lambda";
   return "chain";
@@ -89,4 +95,19 @@ export function runDisplayName(runName: unknown, serialized: SerializedLike | un
   if (typeof runName === "string" && runName !== "") return runName;
   if (typeof serialized?.name === "string" && serialized.name !== "") return serialized.name;
   return serializedClassName(serialized) ?? fallback;
+}
+
+/**
+ * The `gen_ai.agent.name` of an agent run: the name `createAgent` was given (`metadata.lc_agent_name`), else the
+ * run name, else `agent` for a graph that kept LangGraph's default name.
+ */
+export function agentName(runName: string, metadata: Record<string, unknown>): string {
+  const given = metadata["lc_agent_name"];
+  if (typeof given === "string" && given !== "") return given;
+  return runName === DEFAULT_GRAPH_NAME ? "agent" : runName;
+}
+
+/** Whether a graph node is the model node of a prebuilt agent, which makes its graph an agent. */
+export function isAgentModelNode(nodeName: string): boolean {
+  return AGENT_MODEL_NODES.has(nodeName);
 }

@@ -1,7 +1,8 @@
-import type { LoggerProvider, Span, TracerProvider } from "@opentelemetry/api";
+import type { LoggerProvider, MeterProvider, Span, TracerProvider } from "@opentelemetry/api";
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
 
 import type { RedactionOptions } from "./redaction/types.js";
+import type { PricingTable } from "./pricing.js";
 
 /**
  * What payload content (messages, prompts, inputs, outputs, tool arguments and results, documents, metadata,
@@ -45,7 +46,8 @@ export type SpanEndHook = (span: Span, run: RunInfo, result: { output?: unknown;
 /** Options shared by {@link OpenTelemetryCallbackHandler} and {@link LangChainInstrumentation}. */
 export interface LangChainTracingOptions {
   /**
-   * What payload content is put on spans and audit records. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`.
+   * What payload content is put on spans and audit records. Env: `LANGCHAIN_OTEL_CONTENT_POLICY`; without it,
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false` means `none` (and `true` the default).
    * @default "redacted"
    */
   contentPolicy?: ContentPolicy;
@@ -90,6 +92,13 @@ export interface LangChainTracingOptions {
    * @default true
    */
   emitAuditRecords?: boolean;
+  /**
+   * Model prices (USD per million tokens) for `gen_ai.usage.cost` on chat and LLM spans and records, merged over
+   * the small built-in table ({@link BUILT_IN_PRICING}): the table itself, or the path of a JSON file holding it.
+   * A model in neither table gets no cost. Env: `LANGCHAIN_OTEL_PRICING_FILE`.
+   * @default the built-in table only
+   */
+  pricing?: PricingTable | string;
   /** Called after each run span starts. */
   spanStartHook?: SpanStartHook;
   /** Called before each run span ends. */
@@ -133,6 +142,11 @@ export interface OpenTelemetryCallbackHandlerOptions extends LangChainTracingOpt
    * @default the global logger provider
    */
   loggerProvider?: LoggerProvider;
+  /**
+   * Where the handler gets its meter for the GenAI client metrics and the `langchain.*` counters.
+   * @default the global meter provider
+   */
+  meterProvider?: MeterProvider;
 }
 
 /** Configuration of {@link LangChainInstrumentation}. */

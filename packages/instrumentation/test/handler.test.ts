@@ -204,14 +204,39 @@ describe("OpenTelemetryCallbackHandler driven with fixed run IDs", () => {
     expect(run.spanContext().spanId).toBe("8a11000000000001");
   });
 
-  it("ends runs left open when their root ends, as ERROR with a reason", () => {
+  it("ends runs left open when their root ends, after a grace for their own end, as ERROR with a reason", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      const h = handler();
+      h.handleChainStart(SEQ_SERIALIZED, {}, ROOT, undefined, [], {}, undefined, "seq");
+      h.handleChatModelStart(CHAT_SERIALIZED, [[]], MODEL, ROOT, {}, [], {}, "ChatX");
+      h.handleChainEnd({}, ROOT);
+      expect(h.openRunCount).toBe(1);
+      vi.advanceTimersByTime(999);
+      expect(h.openRunCount).toBe(1);
+      vi.advanceTimersByTime(1);
+      const model = spanOfRun(spans(), MODEL);
+      expect(model.status).toEqual({ code: SpanStatusCode.ERROR, message: "run did not end: its root run ended before it" });
+      expect(model.attributes["error.type"]).toBe("RunAbandoned");
+      expect(model.events.map((e) => e.name)).toEqual([]);
+      expect(h.openRunCount).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps LangChain's own error class for a child that fails just after its root (an abandoned streamEvents loop)", () => {
     const h = handler();
     h.handleChainStart(SEQ_SERIALIZED, {}, ROOT, undefined, [], {}, undefined, "seq");
     h.handleChatModelStart(CHAT_SERIALIZED, [[]], MODEL, ROOT, {}, [], {}, "ChatX");
-    h.handleChainEnd({}, ROOT);
+    const abort = Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+    h.handleChainError(abort, ROOT);
+    h.handleLLMError(abort, MODEL);
     const model = spanOfRun(spans(), MODEL);
-    expect(model.status).toEqual({ code: SpanStatusCode.ERROR, message: "run did not end: its root run ended before it" });
-    expect(model.attributes["error.type"]).toBe("RunAbandoned");
+    expect(model.status).toEqual({ code: SpanStatusCode.ERROR, message: "This operation was aborted" });
+    expect(model.attributes["error.type"]).toBe("AbortError");
+    expect(model.events.map((e) => [e.name, e.attributes?.["exception.type"]])).toEqual([["exception", "AbortError"]]);
+    expect(spans().map((s) => s.attributes["error.type"])).not.toContain("RunAbandoned");
     expect(h.openRunCount).toBe(0);
   });
 

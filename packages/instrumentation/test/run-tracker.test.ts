@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { diag, SpanStatusCode } from "@opentelemetry/api";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { resolveTracingOptions, type ResolvedTracingOptions } from "../src/options.js";
-import { RunTracker, type RunStart } from "../src/run-tracker.js";
+import { ORPHAN_GRACE_MILLIS, RunTracker, type RunStart } from "../src/run-tracker.js";
 import { setupTracing, spanOfRun } from "./helpers.js";
 
 const ROOT = "019a1b2c-3d4e-7f00-8a11-000000000001";
@@ -109,13 +109,37 @@ describe("RunTracker", () => {
     expect(records().at(-1)!.attributes).toMatchObject({ "langchain.status": "interrupted", "langchain.signal": "GraphInterrupt" });
   });
 
-  it("a root's end abandons the runs it left open, deepest first", () => {
+  it("a root's end abandons the runs it left open once the grace for their own end has passed", () => {
+    vi.useFakeTimers();
     const { t } = tracker();
     t.start(run(ROOT));
     t.start(run(CHILD, ROOT));
     t.end(ROOT, { output: {} });
+    vi.advanceTimersByTime(ORPHAN_GRACE_MILLIS - 1);
+    expect(t.openRunCount).toBe(1);
+    vi.advanceTimersByTime(1);
     expect(spanOfRun(spans(), CHILD).status).toEqual({ code: SpanStatusCode.ERROR, message: "run did not end: its root run ended before it" });
     expect(t.openRunCount).toBe(0);
+  });
+
+  it("a run that reports its error within the grace keeps that error, and no abandonment follows", () => {
+    vi.useFakeTimers();
+    const { t } = tracker();
+    t.start(run(ROOT));
+    t.start(run(CHILD, ROOT));
+    t.fail(ROOT, Object.assign(new Error("aborted"), { name: "AbortError" }));
+    t.fail(CHILD, Object.assign(new Error("aborted"), { name: "AbortError" }));
+    vi.advanceTimersByTime(ORPHAN_GRACE_MILLIS);
+    expect(spans().map((s) => [s.name, s.attributes["error.type"]])).toEqual([
+      ["root", "AbortError"],
+      ["child", "AbortError"],
+    ]);
+    expect(records().map((r) => [r.eventName, r.attributes["langchain.run_name"]])).toEqual([
+      ["langchain.run.start", "root"],
+      ["langchain.run.start", "child"],
+      ["langchain.run.error", "root"],
+      ["langchain.run.error", "child"],
+    ]);
   });
 
   it("the TTL ends runs past it, reading runTtlMillis on each tick", () => {
