@@ -1,6 +1,7 @@
 import { context, trace, type Context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
+import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import { RunIdGenerator } from "../src/ids.js";
 
 let contextManagerSet = false;
@@ -74,4 +75,49 @@ export function idSchemeProblems(spans: readonly ReadableSpan[]): string[] {
 
 export function activeContext(): Context {
   return context.active();
+}
+
+/** A meter provider whose points a test reads on demand, and a flat view of them. */
+export function setupMetrics(): { meterProvider: MeterProvider; points: () => Promise<MetricPoint[]> } {
+  const reader = new (class extends MetricReader {
+    protected async onForceFlush(): Promise<void> {}
+    protected async onShutdown(): Promise<void> {}
+  })();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const points = async (): Promise<MetricPoint[]> => {
+    const { resourceMetrics } = await reader.collect();
+    return resourceMetrics.scopeMetrics.flatMap((scope) =>
+      scope.metrics.flatMap((metric) =>
+        metric.dataPoints.map((point): MetricPoint => {
+          const value = point.value as number | { count: number; sum?: number; buckets: { boundaries: number[]; counts: number[] } };
+          const base = { name: metric.descriptor.name, unit: metric.descriptor.unit, attributes: point.attributes };
+          if (typeof value === "number") return { ...base, value };
+          return { ...base, count: value.count, sum: value.sum, boundaries: value.buckets.boundaries, counts: value.buckets.counts };
+        }),
+      ),
+    );
+  };
+  return { meterProvider, points };
+}
+
+/** One data point: a counter's value, or a histogram's count, sum, boundaries and bucket counts. */
+export interface MetricPoint {
+  name: string;
+  unit: string;
+  attributes: Record<string, unknown>;
+  value?: number;
+  count?: number;
+  sum?: number | undefined;
+  boundaries?: number[];
+  counts?: number[];
+}
+
+/** Bucket counts for values in explicit `boundaries` (upper bounds inclusive, as the SDK buckets them). */
+export function bucketCounts(boundaries: readonly number[], values: readonly number[]): number[] {
+  const counts = new Array<number>(boundaries.length + 1).fill(0);
+  for (const v of values) {
+    const i = boundaries.findIndex((b) => v <= b);
+    counts[i === -1 ? boundaries.length : i]!++;
+  }
+  return counts;
 }

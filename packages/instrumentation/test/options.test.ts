@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveTracingOptions } from "../src/options.js";
 
@@ -13,6 +16,29 @@ describe("resolveTracingOptions", () => {
     const env = { LANGCHAIN_OTEL_CONTENT_POLICY: "FULL", LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES: "1024", LANGCHAIN_OTEL_RUN_TTL_MILLIS: "5000" };
     expect(resolveTracingOptions({}, env)).toMatchObject({ contentPolicy: "full", maxPayloadBytes: 1024, runTtlMillis: 5000 });
     expect(resolveTracingOptions({ contentPolicy: "none", maxPayloadBytes: 10 }, env)).toMatchObject({ contentPolicy: "none", maxPayloadBytes: 10 });
+  });
+
+  it("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: false means none, true the configured policy; ours wins", () => {
+    const CAPTURE = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+    expect(resolveTracingOptions({}, { [CAPTURE]: "false" }).contentPolicy).toBe("none");
+    expect(resolveTracingOptions({}, { [CAPTURE]: "TRUE" }).contentPolicy).toBe("redacted");
+    expect(resolveTracingOptions({}, { [CAPTURE]: "false", LANGCHAIN_OTEL_CONTENT_POLICY: "full" }).contentPolicy).toBe("full");
+    expect(resolveTracingOptions({ contentPolicy: "redacted" }, { [CAPTURE]: "false" }).contentPolicy).toBe("redacted");
+    expect(() => resolveTracingOptions({}, { [CAPTURE]: "no" })).toThrow(`${CAPTURE}="no" is not one of: true, false`);
+  });
+
+  it("pricing: an option table or LANGCHAIN_OTEL_PRICING_FILE, checked at startup", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pricing-"));
+    const file = path.join(dir, "prices.json");
+    writeFileSync(file, JSON.stringify({ models: [{ model: "house-llm", input: 1, output: 3 }] }));
+    expect(resolveTracingOptions({}, { LANGCHAIN_OTEL_PRICING_FILE: file }).prices.lookup("any", "house-llm")).toEqual({ model: "house-llm", input: 1, output: 3 });
+    expect(resolveTracingOptions({ pricing: file }, {}).prices.lookup(undefined, "house-llm")?.output).toBe(3);
+    writeFileSync(file, "{ not json");
+    expect(() => resolveTracingOptions({}, { LANGCHAIN_OTEL_PRICING_FILE: file })).toThrow(`LANGCHAIN_OTEL_PRICING_FILE=${JSON.stringify(file)} is not JSON`);
+    expect(() => resolveTracingOptions({}, { LANGCHAIN_OTEL_PRICING_FILE: path.join(dir, "missing.json") })).toThrow("cannot be read");
+    expect(() => resolveTracingOptions({ pricing: { models: [{ model: "m", input: 1 }] } as never }, {})).toThrow(
+      "option pricing: models[0].output is required (USD per million tokens)",
+    );
   });
 
   it.each([

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
  * limit), a tool call (optionally after some text), or an HTTP error.
  */
 export type FakeReply =
-  | { text: string; cut?: boolean; toolCall?: undefined; error?: undefined }
-  | { toolCall: { name: string; args: Record<string, unknown> }; text?: string; cut?: undefined; error?: undefined }
+  | { text: string; cut?: boolean; toolCall?: undefined; error?: undefined; model?: string }
+  | { toolCall: { name: string; args: Record<string, unknown> }; text?: string; cut?: undefined; error?: undefined; model?: string }
   | { error: number };
 
 /** A request as the fake server saw it; tests assert on what the client sent. */

@@ -19,7 +19,7 @@ export async function startFakeOpenAI(): Promise<FakeServer> {
         error: { message: "Rate limit reached for gpt-4o-mini", type: "requests", param: null, code: "rate_limit_exceeded" },
       });
     }
-    const base = { id: `chatcmpl-${++n}`, created: 1_767_000_000, model: OPENAI_MODEL, system_fingerprint: "fp_44709d6fcb", service_tier: "default" };
+    const base = { id: `chatcmpl-${++n}`, created: 1_767_000_000, model: reply.model ?? OPENAI_MODEL, system_fingerprint: "fp_44709d6fcb", service_tier: "default" };
     const toolCalls =
       reply.toolCall !== undefined
         ? [{ id: "call_abc", type: "function", function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.args) } }]

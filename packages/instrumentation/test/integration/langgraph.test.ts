@@ -1,12 +1,39 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { RunnableLambda } from "@langchain/core/runnables";
+import { tool } from "@langchain/core/tools";
+import { ChatOpenAI } from "@langchain/openai";
+import { createAgent } from "langchain";
+import { z } from "zod";
 import { idSchemeProblems, renderTree } from "../helpers.js";
 import { setupInstrumentation } from "./setup.js";
+import { startFakeOpenAI } from "./fake-openai-server.js";
+import type { FakeServer } from "./fake-http.js";
 
 const { exporter, spans, instrumentation } = setupInstrumentation();
+let server: FakeServer;
+beforeAll(async () => {
+  server = await startFakeOpenAI();
+});
 beforeEach(() => exporter.reset());
-afterAll(() => instrumentation.disable());
+afterAll(async () => {
+  instrumentation.disable();
+  await server.close();
+});
+
+const lookupPolicy = tool(async ({ topic }: { topic: string }) => `policy ${topic}: 30 days`, {
+  name: "lookup_policy",
+  description: "Looks up a store policy",
+  schema: z.object({ topic: z.string() }),
+});
+const chatModel = () => new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "sk-test-not-real", configuration: { baseURL: `${server.origin}/v1` }, maxRetries: 0 });
+/** The fake server's script for one tool-calling turn: a tool call, then the answer. */
+function scriptToolTurn(): void {
+  server.reply({ toolCall: { name: "lookup_policy", args: { topic: "returns" } } });
+  server.reply({ text: "Returns are accepted within 30 days." });
+}
+const agentSpans = () => spans().filter((s) => s.attributes["langchain.run_type"] === "agent");
 
 const State = Annotation.Root({
   steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
@@ -52,5 +79,43 @@ describe("LangGraph", () => {
     expect(root.attributes["gen_ai.operation.name"]).toBe("invoke_workflow");
     expect(root.attributes["langchain.run_type"]).toBe("graph");
     expect(instrumentation.handler.openRunCount).toBe(0);
+  });
+});
+
+describe("agents by shape", () => {
+  it("createAgent without a name: invoke_agent agent, with the model and tool calls inside", async () => {
+    scriptToolTurn();
+    const agent = createAgent({ model: chatModel(), tools: [lookupPolicy] });
+    const result = await agent.invoke({ messages: [{ role: "user", content: "What is the return policy?" }] });
+    expect(result.messages.at(-1)!.content).toBe("Returns are accepted within 30 days.");
+    const [root] = agentSpans();
+    expect(root!.name).toBe("invoke_agent agent");
+    expect(root!.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "agent", "langchain.run_type": "agent" });
+    expect(root!.parentSpanContext).toBeUndefined();
+    const names = spans().map((s) => s.name);
+    expect(names.filter((n) => n.startsWith("chat ") || n.startsWith("execute_tool "))).toEqual([
+      "chat gpt-4o-mini",
+      "execute_tool lookup_policy",
+      "chat gpt-4o-mini",
+    ]);
+    expect(idSchemeProblems(spans())).toEqual([]);
+    expect(agentSpans()).toHaveLength(1);
+    expect(instrumentation.handler.openRunCount).toBe(0);
+  });
+
+  it("createAgent with a name: invoke_agent {name}", async () => {
+    server.reply({ text: "Hello." });
+    await createAgent({ model: chatModel(), tools: [lookupPolicy], name: "support" }).invoke({ messages: [{ role: "user", content: "hi" }] });
+    expect(agentSpans().map((s) => [s.name, s.attributes["gen_ai.agent.name"]])).toEqual([["invoke_agent support", "support"]]);
+  });
+
+  it("createReactAgent: recognised by its model node, the span and end record become invoke_agent", async () => {
+    scriptToolTurn();
+    await createReactAgent({ llm: chatModel(), tools: [lookupPolicy] }).invoke({ messages: [{ role: "user", content: "What is the return policy?" }] });
+    const [root] = agentSpans();
+    expect(root!.name).toBe("invoke_agent agent");
+    expect(root!.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "agent", "langchain.run_name": "agent" });
+    expect(spans().filter((s) => s.name === "execute_tool lookup_policy")).toHaveLength(1);
+    expect(spans().find((s) => s.name === "execute_tool lookup_policy")!.spanContext().traceId).toBe(root!.spanContext().traceId);
   });
 });

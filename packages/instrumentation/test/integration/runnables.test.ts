@@ -165,10 +165,26 @@ describe("real runnables with the instrumentation on", () => {
     expect(JSON.parse(span!.attributes["gen_ai.output.messages"] as string)[0].parts).toEqual([{ type: "text", content: "abcdef" }]);
   });
 
+  it("a drained stream: parser and transform lambda record the assembled input, not the start placeholder", async () => {
+    const shout = RunnableLambda.from(async function* (chunks: AsyncGenerator<string>) {
+      for await (const chunk of chunks) yield chunk.toUpperCase();
+    }).withConfig({ runName: "shout" });
+    const chain = new FakeListChatModel({ responses: ["abc"] }).pipe(new StringOutputParser()).pipe(shout);
+    let text = "";
+    for await (const chunk of await chain.stream("hi")) text += chunk;
+    expect(text).toBe("ABC");
+    const byName = Object.fromEntries(spans().map((s) => [s.name, s]));
+    // The parser's input is the assembled message chunk (its id is LangChain's run-derived one).
+    const parserInput = JSON.parse(byName["StrOutputParser"]!.attributes["langchain.inputs"] as string);
+    expect(parserInput).toEqual({ role: "ai", content: "abc", id: parserInput.id });
+    expect(byName["shout"]!.attributes["langchain.inputs"]).toBe('{"input":"abc"}');
+    expect(byName["shout"]!.attributes["langchain.outputs"]).toBe("ABC");
+    for (const span of spans()) expect(span.attributes["langchain.inputs"]).not.toBe('{"input":""}');
+  });
+
   it("closes the span of an abandoned stream when the consumer breaks out", async () => {
     const model = new FakeListChatModel({ responses: ["abcdef"] });
     for await (const _chunk of await model.stream("hi")) break;
-    await new Promise((r) => setTimeout(r, 10));
     // LangChain reports no end for a stream the consumer abandons: the run stays open until its TTL or shutdown.
     expect(instrumentation.handler.openRunCount).toBe(1);
     expect(spans()).toEqual([]);
