@@ -169,7 +169,8 @@ describe("real runnables with the instrumentation on", () => {
     const shout = RunnableLambda.from(async function* (chunks: AsyncGenerator<string>) {
       for await (const chunk of chunks) yield chunk.toUpperCase();
     }).withConfig({ runName: "shout" });
-    const chain = new FakeListChatModel({ responses: ["abc"] }).pipe(new StringOutputParser()).pipe(shout);
+    // A transform lambda takes the stream of its input: typed per chunk for LangChain, per stream for the body.
+    const chain = new FakeListChatModel({ responses: ["abc"] }).pipe(new StringOutputParser()).pipe(shout as unknown as RunnableLambda<string, string>);
     let text = "";
     for await (const chunk of await chain.stream("hi")) text += chunk;
     expect(text).toBe("ABC");
