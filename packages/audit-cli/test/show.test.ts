@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
-import { writeStandardTrail } from "./scenario.js";
+import { PRICED_AGENT_RUN, SHORT_RUN, writeStandardTrail, writeTrail } from "./scenario.js";
 
 beforeAll(assertBuilt);
 afterEach(removeTempDirs);
@@ -19,6 +19,21 @@ describe("show", () => {
     const dir = tempDir();
     await writeStandardTrail(dir);
     expect(await runCli(["show", "--session", "s-1"], dir)).toEqual({ code: 0, stdout: AGENT_TREE, stderr: "" });
+  });
+
+  it("shows each priced run's cost and the trace's total", async () => {
+    const dir = tempDir();
+    await writeTrail(dir, [[PRICED_AGENT_RUN], [SHORT_RUN]]);
+    expect((await runCli(["show", "--session", "s-1"], dir)).stdout).toBe(
+      [
+        "trace 019ab3c4d5e67f00a1b2c3d4e5f60718  session s-1  user u-1  tenant t-1  cost $0.0000678",
+        "support_agent [chain] 40.0 ms ok",
+        "  chat gpt-4o-mini [llm] 10.0 ms ok tokens 120 in, 18 out cost $0.0000288",
+        "  execute_tool lookup_policy [tool] 3.0 ms error (ToolError)",
+        "  chat gpt-4o-mini [llm] 22.0 ms ok tokens 160 in, 25 out cost $0.000039",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("finds a trace by its hex ID or by the root run's UUID", async () => {

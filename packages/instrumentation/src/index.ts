@@ -7,6 +7,8 @@ export type { JsonSafe, SerializedPayload } from "./serialize.js";
 export { Redactor, REDACTION_DETECTOR_KINDS } from "./redaction/index.js";
 export type { RedactionKind, RedactionOptions, RedactionResult, RedactionRule } from "./redaction/index.js";
 export { ConfigurationError, CONTENT_POLICIES } from "./options.js";
+export { BUILT_IN_PRICING, PriceList } from "./pricing.js";
+export type { ModelPrice, PricingTable, TokenUsage } from "./pricing.js";
 export { DEFAULT_CONTEXT_KEYS, getAuditContext, withAuditContext } from "./audit-context.js";
 export type {
   AuditContext,

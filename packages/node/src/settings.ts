@@ -239,6 +239,7 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
       contentPolicy: options.contentPolicy,
       redaction: options.redaction,
       redactionReplacement: options.redactionReplacement,
+      pricing: options.pricing,
       maxPayloadBytes: options.maxPayloadBytes,
       runTtlMillis: options.runTtlMillis,
       emitSpans: options.emitSpans,
@@ -255,6 +256,8 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
   };
   if (options.redaction !== undefined) tracingConfig.redaction = options.redaction;
   if (options.redactionReplacement !== undefined) tracingConfig.redactionReplacement = options.redactionReplacement;
+  const pricing = options.pricing ?? fromEnv(env, "LANGCHAIN_OTEL_PRICING_FILE");
+  if (pricing !== undefined) tracingConfig.pricing = pricing;
 
   const signing = signingSettings(options, env, context.cwd, warnings);
   // Checkpoints are log records: with a signing key the logs pipeline exists even when audit records are off.

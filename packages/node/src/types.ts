@@ -1,4 +1,4 @@
-import type { ContentPolicy, LangChainInstrumentation, RedactionOptions } from "@langchain-otel/instrumentation";
+import type { ContentPolicy, LangChainInstrumentation, PricingTable, RedactionOptions } from "@langchain-otel/instrumentation";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 
 export type { ContentPolicy };
@@ -84,6 +84,13 @@ export interface LangChainOtelOptions {
    * @default "marker"
    */
   redactionReplacement?: "marker" | "hmac";
+  /**
+   * Model prices (USD per million tokens) for `gen_ai.usage.cost`, merged over the built-in table: a
+   * `{ "models": [ { "provider", "model", "input", "output", "cacheRead", "cacheWrite", "reasoning" } ] }` table
+   * or the path of a JSON file holding one. Env: `LANGCHAIN_OTEL_PRICING_FILE`.
+   * @default the built-in table only
+   */
+  pricing?: PricingTable | string;
   /**
    * Byte budget of one payload attribute (UTF-8); longer values are truncated with a marker.
    * Env: `LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES`.

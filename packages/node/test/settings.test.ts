@@ -42,6 +42,7 @@ describe("resolveSettings defaults", () => {
         emitAuditRecords: true,
         contextKeys: expect.any(Object),
         redactor: "Redactor",
+        prices: expect.any(Object),
         spanStartHook: undefined,
         spanEndHook: undefined,
       },

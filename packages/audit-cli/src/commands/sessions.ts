@@ -1,6 +1,7 @@
 import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COST,
   ATTR_SESSION_ID,
   ATTR_TENANT_ID,
   ATTR_USER_ID,
@@ -17,6 +18,7 @@ import { OTLP_STATUS_CODE_ERROR, attributeMap, isoTime, nanosOf, numberAttr, str
 import { parseCommandArgs } from "../usage.js";
 import { auditEventOf } from "../trail/audit-event.js";
 import { table } from "../format/text.js";
+import { addCost, roundUsd } from "../format/cost.js";
 
 export const SESSIONS_HELP = `Usage: langchain-otel-audit sessions [options] [file|dir]...
 
@@ -41,10 +43,12 @@ interface SessionStats {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** USD summed over the runs that carry `gen_ai.usage.cost`; undefined when none does. */
+  costUsd: number | undefined;
 }
 
 function emptyStats(): SessionStats {
-  return { user: undefined, tenant: undefined, first: 0n, last: 0n, starts: 0, ends: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+  return { user: undefined, tenant: undefined, first: 0n, last: 0n, starts: 0, ends: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: undefined };
 }
 
 function statsFor(map: Map<string, SessionStats>, session: string, attributes: Map<string, PlainValue>): SessionStats {
@@ -71,6 +75,8 @@ export interface SessionRow {
   readonly errors: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** USD, summed from `gen_ai.usage.cost`; null when no run of the session has a price. */
+  readonly costUsd: number | null;
   readonly source: "records" | "spans";
 }
 
@@ -104,6 +110,7 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
     else stats.ends++;
     stats.inputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? 0;
     stats.outputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? 0;
+    addCost(stats, numberAttr(attributes, ATTR_GEN_AI_USAGE_COST));
   };
   const onSpan = (item: SpanItem): void => {
     const attributes = attributeMap(item.span.attributes);
@@ -115,6 +122,7 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
     if (item.span.status?.code === OTLP_STATUS_CODE_ERROR) stats.errors++;
     stats.inputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? 0;
     stats.outputTokens += numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? 0;
+    addCost(stats, numberAttr(attributes, ATTR_GEN_AI_USAGE_COST));
   };
   await readTrail(
     files,
@@ -146,6 +154,7 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
       errors: stats.errors,
       inputTokens: stats.inputTokens,
       outputTokens: stats.outputTokens,
+      costUsd: stats.costUsd === undefined ? null : roundUsd(stats.costUsd),
       source: records !== undefined ? "records" : "spans",
     });
   }
@@ -155,8 +164,8 @@ export async function sessionsCommand(args: readonly string[], io: CommandIo): P
   if (parsed.values["json"] === true) {
     for (const row of rows) await out.line(JSON.stringify(row));
   } else {
-    const header = ["SESSION", "USER", "TENANT", "FIRST", "LAST", "RUNS", "ERRORS", "INPUT_TOKENS", "OUTPUT_TOKENS", "SOURCE"];
-    const cells = rows.map((r) => [r.session, r.user ?? "-", r.tenant ?? "-", r.first || "-", r.last || "-", String(r.runs), String(r.errors), String(r.inputTokens), String(r.outputTokens), r.source]);
+    const header = ["SESSION", "USER", "TENANT", "FIRST", "LAST", "RUNS", "ERRORS", "INPUT_TOKENS", "OUTPUT_TOKENS", "COST_USD", "SOURCE"];
+    const cells = rows.map((r) => [r.session, r.user ?? "-", r.tenant ?? "-", r.first || "-", r.last || "-", String(r.runs), String(r.errors), String(r.inputTokens), String(r.outputTokens), r.costUsd === null ? "-" : String(r.costUsd), r.source]);
     for (const line of table([header, ...cells])) await out.line(line);
   }
   await out.flush();

@@ -2,6 +2,7 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COST,
   ATTR_LANGCHAIN_RUN_ID,
   ATTR_LANGCHAIN_RUN_TYPE,
   ATTR_SESSION_ID,
@@ -16,6 +17,7 @@ import { OTLP_STATUS_CODE_ERROR, attributeMap, nanosOf, numberAttr, stringAttr }
 import { UsageError, parseCommandArgs, type ParsedArgs } from "../usage.js";
 import { PAYLOAD_KEYS } from "../trail/payload-keys.js";
 import { millisBetween, oneLine, truncate } from "../format/text.js";
+import { addCost, roundUsd } from "../format/cost.js";
 
 export const SHOW_HELP = `Usage: langchain-otel-audit show (--session <id> | --trace <id> | --run <id>) [options] [file|dir]...
 
@@ -40,6 +42,8 @@ interface RunNode {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly line: string;
+  /** The run's own `gen_ai.usage.cost`, summed per trace in its header. */
+  readonly cost: number | undefined;
   readonly payloads: Array<readonly [string, string]>;
   readonly start: bigint;
   readonly session: string | undefined;
@@ -73,6 +77,8 @@ function runLine(item: SpanItem, attributes: ReturnType<typeof attributeMap>): s
   const input = numberAttr(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS);
   const output = numberAttr(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
   if (input !== undefined || output !== undefined) parts.push(`tokens ${input ?? 0} in, ${output ?? 0} out`);
+  const cost = numberAttr(attributes, ATTR_GEN_AI_USAGE_COST);
+  if (cost !== undefined) parts.push(`cost $${cost}`);
   return parts.join(" ");
 }
 
@@ -111,6 +117,9 @@ export async function showCommand(args: readonly string[], io: CommandIo): Promi
       root?.user === undefined ? "" : `user ${root.user}`,
       root?.tenant === undefined ? "" : `tenant ${root.tenant}`,
     ].filter((s) => s !== "");
+    const total = { costUsd: undefined as number | undefined };
+    for (const node of nodes.values()) addCost(total, node.cost);
+    if (total.costUsd !== undefined) context.push(`cost $${roundUsd(total.costUsd)}`);
     await out.line(`trace ${traceId}${context.length > 0 ? "  " + context.join("  ") : ""}`);
     const children = childrenOf(nodes);
     const walk = async (node: RunNode, depth: number): Promise<void> => {
@@ -171,6 +180,7 @@ async function collectTraces(files: readonly TrailFile[], traceIds: Set<string>,
         spanId,
         parentSpanId: typeof item.span.parentSpanId === "string" ? item.span.parentSpanId.toLowerCase() : "",
         line: runLine(item, attributes),
+        cost: numberAttr(attributes, ATTR_GEN_AI_USAGE_COST),
         payloads,
         start: nanosOf(item.span.startTimeUnixNano),
         session: stringAttr(attributes, ATTR_SESSION_ID),

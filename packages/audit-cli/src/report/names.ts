@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Names the report reads that the instrumentation's semconv.ts (the one source of names) does not hold yet: the
- * writers that emit them (cost: issue 12, loss records: issue 8) add them there, and these then import them from
+ * writers that emit them (loss records: issue 8) add them there, and these then import them from
  * `@langchain-otel/instrumentation/semconv` instead.
  */
 export { EVENT_AUDIT_CHECKPOINT } from "@langchain-otel/instrumentation/semconv";
 
-/** USD, on chat and LLM spans and records when the model's price is known. */
-export const ATTR_GEN_AI_USAGE_COST = "gen_ai.usage.cost";
 /** A record of spans or records the process could not write: shown as a loud row. */
 export const EVENT_AUDIT_LOSS = "langchain.audit.loss";
 /** The resource's service name (stable OpenTelemetry semantic conventions). */

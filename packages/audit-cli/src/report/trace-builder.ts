@@ -24,7 +24,7 @@ import {
   PAYLOAD_TRUNCATED_SUFFIX,
 } from "@langchain-otel/instrumentation/semconv";
 import { PAYLOAD_KEYS } from "../trail/payload-keys.js";
-import { ATTR_GEN_AI_USAGE_COST } from "./names.js";
+import { ATTR_GEN_AI_USAGE_COST } from "@langchain-otel/instrumentation/semconv";
 import { hexId } from "./trace-index.js";
 
 /** OTLP `Span.kind` numbers, by name. */

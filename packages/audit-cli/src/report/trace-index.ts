@@ -15,7 +15,8 @@ import {
   EVENT_RUN_START,
 } from "@langchain-otel/instrumentation/semconv";
 import { auditEventOf } from "../trail/audit-event.js";
-import { ATTR_GEN_AI_USAGE_COST, ATTR_SERVICE_NAME, EVENT_AUDIT_CHECKPOINT, EVENT_AUDIT_LOSS } from "./names.js";
+import { ATTR_GEN_AI_USAGE_COST } from "@langchain-otel/instrumentation/semconv";
+import { ATTR_SERVICE_NAME, EVENT_AUDIT_CHECKPOINT, EVENT_AUDIT_LOSS } from "./names.js";
 
 /** Loss records kept for the page; all are counted. */
 const MAX_LOSSES_LISTED = 1000;
