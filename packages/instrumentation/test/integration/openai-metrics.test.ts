@@ -117,9 +117,11 @@ describe("GenAI metrics of ChatOpenAI against the local OpenAI-compatible server
     server.reply({ error: 429 });
     const error = await model().invoke("Return window?").catch((e: unknown) => e);
     expect((error as object).constructor.name).toBe("RateLimitError");
+    // LangChain's own class for the client's error, as on the span.
+    expect(spans()[0]!.attributes["error.type"]).toBe("RateLimitCapacityError");
     expect(spans()[0]!.attributes["gen_ai.usage.cost"]).toBeUndefined();
     expect(await points("gen_ai.client.operation.duration")).toMatchObject([
-      { unit: "s", attributes: { ...requestAttributes(), "error.type": "RateLimitError" }, count: 1 },
+      { unit: "s", attributes: { ...requestAttributes(), "error.type": "RateLimitCapacityError" }, count: 1 },
     ]);
     expect(await points("gen_ai.client.token.usage")).toEqual([]);
     expect(await points("langchain.gen_ai.cost")).toEqual([]);

@@ -65,10 +65,14 @@ const REQUEST = {
   "gen_ai.request.max_tokens": 100,
   "gen_ai.request.frequency_penalty": 0.5,
   "gen_ai.request.presence_penalty": 0.25,
+  "server.address": "127.0.0.1",
+  "server.port": "<port>",
 };
 /** Usage of every answer (fake-openai-server): 12 prompt tokens of which 4 cached, 5 completion tokens. */
 const USAGE = { "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 5, "gen_ai.usage.cache_read.input_tokens": 4 };
-const RESPONSE = { ...USAGE, "gen_ai.response.model": OPENAI_MODEL, "openai.response.system_fingerprint": "fp_44709d6fcb" };
+/** gpt-4o-mini's built-in price of that usage: 8 uncached × 0.15 + 4 cached × 0.075 + 5 × 0.6 USD per million. */
+const COST = { "gen_ai.usage.cost": 0.0000045 };
+const RESPONSE = { ...USAGE, ...COST, "gen_ai.response.model": OPENAI_MODEL, "openai.response.system_fingerprint": "fp_44709d6fcb" };
 /** Streamed, the client also passes on the service tier (from the chunks' generationInfo). */
 const STREAMED = { "openai.response.service_tier": "default", "gen_ai.response.time_to_first_chunk": "<seconds>" };
 

@@ -89,6 +89,10 @@ export function attributesOf(span: ReadableSpan): Record<string, unknown> {
       expect(value).toBeGreaterThan(0);
       expect(value).toBeLessThanOrEqual(seconds);
       out[key] = "<seconds>";
+    } else if (key === "server.port") {
+      // The fake server listens on an ephemeral port.
+      expect(value).toBeTypeOf("number");
+      out[key] = "<port>";
     } else if (key === "gen_ai.input.messages" || key === "gen_ai.output.messages") {
       out[key] = JSON.parse(value as string);
     } else out[key] = value;
