@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
@@ -232,6 +232,38 @@ describe("verify", () => {
       "",
     ]);
     expect(result.code).toBe(1);
+  });
+
+  it("verifies the directories of several gateways in one call: chains put together across them, a summary per instance", async () => {
+    // Two gateways each wrote part of the same two instances' trails (at-least-once: one batch reached both).
+    const a = tempDir();
+    await writeTrail(a, [[AGENT_RUN], [SHORT_RUN]], "instance-a");
+    const b = tempDir();
+    await writeTrail(b, [[LATE_RUN]], "instance-b");
+    const root = tempDir();
+    const [gw1, gw2] = [path.join(root, "gateway-1"), path.join(root, "gateway-2")];
+    for (const dir of [gw1, gw2]) mkdirSync(dir);
+    for (const signal of ["traces", "logs"]) {
+      const [first, second] = lines(path.join(a, `${signal}.jsonl`));
+      writeLines(path.join(gw1, `${signal}.jsonl`), [first!, ...lines(path.join(b, `${signal}.jsonl`))]);
+      writeLines(path.join(gw2, `${signal}.jsonl`), [first!, second!]);
+    }
+    const result = await runCli(["verify", "gateway-1", "gateway-2"], root);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      "instance instance-a",
+      "  traces: 5 records (seq 1..5), 4 duplicates: ok",
+      "  logs: 10 records (seq 1..10), 8 duplicates: ok",
+      "instance instance-b",
+      "  traces: 1 record (seq 1), 0 duplicates: ok",
+      "  logs: 2 records (seq 1..2), 0 duplicates: ok",
+      "instances: 2, 2 ok",
+      "  instance-a: 2 chains, 15 records: ok",
+      "  instance-b: 2 chains, 3 records: ok",
+      "OK: 18 records verified in 4 chains",
+      NOTE,
+      "",
+    ]);
+    expect(result.code).toBe(0);
   });
 
   it("keeps one chain per instance and signal, sums up each instance, and fails a record without audit fields", async () => {
