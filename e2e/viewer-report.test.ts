@@ -61,11 +61,13 @@ describe("report --html in Chromium", () => {
 
     expect(
       await browser.evaluate(`(() => { const b = document.querySelector("#verify"); return { verdict: b.dataset.verdict, title: b.querySelector("h2").textContent,
+        mark: getComputedStyle(b.querySelector(".banner-mark")).backgroundColor,
         problems: Array.from(b.querySelectorAll(".problems li")).map((li) => li.textContent), signed: b.querySelector(".signing").dataset.signed,
         top: b.getBoundingClientRect().top < document.querySelector(".layout").getBoundingClientRect().top }; })()`),
     ).toEqual({
       verdict: "failed",
       title: "Verification failed",
+      mark: "rgb(196, 35, 27)",
       problems: [`run 019ab3c6-0000-7000-8000-00000000cccc (chain "triage") started at ${path.join(dir, "logs.jsonl")}:3 and never ended`],
       signed: "no",
       top: true,
@@ -88,6 +90,13 @@ describe("report --html in Chromium", () => {
         { name: "chat gpt-4o-mini", depth: 1, status: "ok", spanId: "800000000000dddd", parent: "800000000000cccc" },
       ],
     });
+
+    // Readable at a reviewer's 1440 px: the timeline's labels stay apart (each ends before the next begins).
+    expect(
+      await browser.evaluate(`Array.from(document.querySelectorAll(".wf-axis")).flatMap((axis) => {
+        const r = Array.from(axis.querySelectorAll(".tick")).map((t) => t.getBoundingClientRect());
+        return r.slice(1).filter((b, i) => b.left < r[i].right + 4).map(() => axis.closest("article").dataset.traceId); })`),
+    ).toEqual([]);
 
     // The error row stands out: red tint, red name, a red pill naming the error type.
     expect(
@@ -117,7 +126,7 @@ describe("report --html in Chromium", () => {
       selected: ["b1b2c3d4e5f60002"],
       hash: "#run=019ab3c4d5e67f00a1b2c3d4e5f60718%3Ab1b2c3d4e5f60002",
     });
-    await browser.screenshot(path.join(ARTIFACTS, "report-review.png"));
+    await browser.screenshot(path.join(ARTIFACTS, "report-review.png"), { top: true });
 
     // The agent: its redaction counts and cost per model call.
     await browser.click(`.run[data-span-id="${agent}"]`);
@@ -141,11 +150,10 @@ describe("report --html in Chromium", () => {
     const dir = path.join(workDir, "clean");
     await writeStandardTrail(dir);
     await browser.goto(await report(dir, "clean"));
-    expect(await browser.evaluate(`[document.querySelector("#verify").dataset.verdict, document.querySelector("#verify h2").textContent, document.querySelectorAll(".run").length]`)).toEqual([
-      "ok",
-      "Trail verified",
-      5,
-    ]);
+    expect(
+      await browser.evaluate(`(() => { const b = document.querySelector("#verify"); return [b.dataset.verdict, b.querySelector("h2").textContent,
+        getComputedStyle(b.querySelector(".banner-mark")).backgroundColor, document.querySelectorAll(".run").length]; })()`),
+    ).toEqual(["ok", "Trail verified", "rgb(18, 128, 92)", 5]);
   });
 
   it("draws a real app's trail: one row per span of traces.jsonl, parent edges as in the file", async () => {
@@ -170,6 +178,8 @@ describe("report --html in Chromium", () => {
     expect(shown.filter((r) => r.status === "error").map((r) => r.name)).toEqual(["execute_tool refund_order"]);
     expect(await browser.evaluate(`document.querySelector("#verify").dataset.verdict`)).toBe("ok");
     expect(browser.problems).toEqual([]);
+    // Every run's name whole (none cut with an ellipsis), down to the model calls inside the graph's nodes.
+    expect(await browser.evaluate(`Array.from(document.querySelectorAll(".name-text")).filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent)`)).toEqual([]);
 
     await browser.click(".run.s-error");
     await browser.screenshot(path.join(ARTIFACTS, "report-tool-agent.png"));

@@ -148,8 +148,12 @@ export class Browser {
     await this.send("Input.dispatchKeyEvent", { type: "keyUp", key, code: key, windowsVirtualKeyCode: code });
   }
 
-  /** Writes a PNG of the viewport (or of the whole page) to `file`. */
-  async screenshot(file: string, { fullPage = false } = {}): Promise<void> {
+  /**
+   * Writes a PNG of the viewport (or of the whole page) to `file`. `top`: scrolled to the top first, where the page's
+   * sticky panels sit in place (a whole-page shot always is: taken scrolled, they would float mid-page).
+   */
+  async screenshot(file: string, { fullPage = false, top = fullPage }: { fullPage?: boolean; top?: boolean } = {}): Promise<void> {
+    if (top) await this.evaluate("window.scrollTo(0, 0)");
     const { data } = (await this.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: fullPage })) as { data: string };
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, Buffer.from(data, "base64"));

@@ -15,6 +15,16 @@ export function durationMillis(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
 }
 
+/** A timeline tick, as short as reads right in a narrow column: "0", "2.5 ms", "250 ms", "1.5 s", "12 s", "2.5 min". */
+export function axisMillis(ms: number): string {
+  if (ms <= 0) return "0";
+  if (ms < 9.95) return `${ms.toFixed(1)} ms`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 9_950) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 59_500) return `${Math.round(ms / 1000)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
 /** "2026-11-24 10:00:00.040 UTC"; "–" for 0. */
 export function timestamp(nanos: bigint): string {
   if (nanos === 0n) return "–";

@@ -40,12 +40,8 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .banner.empty { background: var(--panel); border-color: var(--line); }
 .banner.empty .banner-mark { background: var(--t-other); }
 .banner-mark { flex: none; width: 40px; height: 40px; border-radius: 50%; display: grid; place-items: center; font-size: 22px; font-weight: 700; color: #fff; }
-.banner.ok .banner.empty { background: var(--panel); border-color: var(--line); }
-.banner.empty .banner-mark { background: var(--t-other); }
-.banner-mark { background: var(--ok); }
-.banner.failed .banner.empty { background: var(--panel); border-color: var(--line); }
-.banner.empty .banner-mark { background: var(--t-other); }
-.banner-mark { background: var(--bad); }
+.banner.ok .banner-mark { background: var(--ok); }
+.banner.failed .banner-mark { background: var(--bad); }
 .banner h2 { font-size: 17px; }
 .banner.ok h2 { color: var(--ok); }
 .banner.failed h2 { color: var(--bad); }
@@ -69,7 +65,7 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .notice { margin: 12px 24px 0; padding: 8px 12px; border-radius: 8px; background: var(--panel); border: 1px dashed var(--line); color: var(--muted); }
 .trace .notice { margin: 8px 0 0; }
 
-.layout { display: grid; grid-template-columns: 210px minmax(0, 1fr) minmax(300px, 26%); gap: 16px; padding: 16px 24px 32px; align-items: start; }
+.layout { display: grid; grid-template-columns: 200px minmax(0, 1fr) minmax(300px, 25%); gap: 16px; padding: 16px 24px 32px; align-items: start; }
 .sessions, .detail { position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow: auto; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; }
 .sessions h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); padding: 12px 14px 6px; }
 .session-item { display: flex; flex-direction: column; gap: 1px; width: 100%; padding: 8px 14px; border: 0; border-left: 3px solid transparent; background: none; color: inherit; font: inherit; text-align: left; cursor: pointer; }
@@ -88,8 +84,8 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .trace-id { color: var(--muted); }
 .empty { color: var(--muted); padding: 24px; text-align: center; background: var(--panel); border: 1px dashed var(--line); border-radius: 10px; }
 
-.waterfall { margin-top: 10px; border-top: 1px solid var(--line); --cols: minmax(220px, 38%) 96px 64px 72px minmax(140px, 1fr); }
-.waterfall.with-cost { --cols: minmax(220px, 34%) 96px 64px 72px 72px minmax(140px, 1fr); }
+.waterfall { margin-top: 10px; border-top: 1px solid var(--line); --cols: minmax(240px, 46%) 100px 64px 72px minmax(120px, 1fr); }
+.waterfall.with-cost { --cols: minmax(240px, 42%) 100px 64px 72px 76px minmax(110px, 1fr); }
 .wf-head, .run { display: grid; grid-template-columns: var(--cols); align-items: center; column-gap: 8px; }
 .wf-head { height: 26px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); border-bottom: 1px solid var(--line); }
 .wf-axis { position: relative; height: 100%; }
@@ -104,13 +100,12 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .run.s-error .name-text { color: var(--bad); font-weight: 600; }
 .run.s-error.selected { box-shadow: inset 3px 0 0 var(--bad); }
 .run.s-open { background: var(--warn-bg); }
-.run-name { position: relative; display: flex; align-items: center; gap: 6px; min-width: 0; padding-left: calc(var(--depth) * 18px + 4px); }
-.run-name::before { content: ""; position: absolute; left: calc(var(--depth) * 18px - 11px); top: -1px; width: 9px; height: 16px; border-left: 1px solid var(--t-other); border-bottom: 1px solid var(--t-other); border-bottom-left-radius: 3px; opacity: 0.8; }
+.run-name { position: relative; display: flex; align-items: center; gap: 6px; min-width: 0; padding-left: calc(var(--depth) * 14px + 4px); }
+.run-name::before { content: ""; position: absolute; left: calc(var(--depth) * 14px - 9px); top: -1px; width: 7px; height: 16px; border-left: 1px solid var(--t-other); border-bottom: 1px solid var(--t-other); border-bottom-left-radius: 3px; opacity: 0.8; }
 .run[data-depth="0"] .run-name::before { display: none; }
 .name-text { flex: 0 1 auto; min-width: 48px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .model { flex: 0 2 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; font-size: 11px; color: var(--muted); white-space: nowrap; }
-.redacted-mark { flex: none; font-size: 11px; white-space: nowrap; }
-.redacted-mark { padding: 0 5px; border-radius: 4px; background: var(--warn-bg); color: var(--warn); }
+.redacted-mark { flex: none; padding: 0 5px; border-radius: 4px; font-size: 11px; white-space: nowrap; background: var(--warn-bg); color: var(--warn); }
 .run-status { display: flex; align-items: center; min-width: 0; }
 .run-dur, .run-tokens, .run-cost { text-align: right; font-size: 12.5px; white-space: nowrap; }
 .run-tokens, .run-cost { color: var(--muted); }
@@ -148,6 +143,9 @@ h1, h2, h3 { margin: 0; line-height: 1.25; }
 .redactions { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 0; list-style: none; }
 .redactions li { display: flex; gap: 6px; padding: 2px 8px; border-radius: 999px; background: var(--warn-bg); color: var(--warn); font-size: 12.5px; }
 .events { margin: 0; padding-left: 18px; }
+.events table.attributes th, .events table.attributes td { display: block; width: auto; border-bottom: 0; padding: 2px 0; }
+.events table.attributes tr { display: block; padding: 3px 0; border-bottom: 1px solid var(--line); }
+.events table.attributes td { font-size: 11.5px; overflow-wrap: normal; word-break: break-all; }
 .event-head { display: flex; gap: 8px; }
 table.attributes, table.records { width: 100%; border-collapse: collapse; font-size: 12.5px; }
 table.attributes th, table.attributes td, table.records th, table.records td { padding: 3px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { duration, durationMillis, integer, plural, timestamp, usd } from "./format.js";
+import { axisMillis, duration, durationMillis, integer, plural, timestamp, usd } from "./format.js";
 import { html, type Html } from "./html.js";
 import type { RunView, TraceView } from "./model.js";
 import { runTypeClass, runTypeLabel, statusPill } from "./run-style.js";
@@ -42,7 +42,7 @@ ${withCost ? html`<span class="run-cost" role="cell">${run.cost === undefined ? 
 
 function axis(trace: TraceView): Html {
   const total = Number(trace.endNanos - trace.startNanos) / 1e6;
-  return html`<span class="wf-axis" role="columnheader" aria-label="timeline">${AXIS_TICKS.map((t) => html`<span class="tick" style="left:${percent(t * 100)}">${durationMillis(total * t)}</span>`)}</span>`;
+  return html`<span class="wf-axis" role="columnheader" aria-label="timeline">${AXIS_TICKS.map((t) => html`<span class="tick" style="left:${percent(t * 100)}">${axisMillis(total * t)}</span>`)}</span>`;
 }
 
 /** The title of a trace: its first root's name. */
