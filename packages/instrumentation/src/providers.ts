@@ -4,7 +4,7 @@
  * callbacks (request parameters, finish reason, response model and id, raw usage, its own content blocks) and how its
  * finish reasons read in the GenAI output-message schema. One row per family, found by `ls_provider` or the serialized
  * class; a run's start and end, streamed or not, read the same row. Paths were measured against the clients listed in
- * the README's provider table, each against a local fake of its wire API (test/integration/*-provider.test.ts).
+ * the README's provider table, each against a local fake of its wire API (test/integration/<client>.test.ts).
  */
 import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT } from "./semconv.js";
 
