@@ -167,6 +167,8 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
       errors: 0,
       inputTokens: chat.attributes["gen_ai.usage.input_tokens"],
       outputTokens: chat.attributes["gen_ai.usage.output_tokens"],
+      // The example's scripted model has no price in the built-in table, so no cost is claimed.
+      costUsd: null,
       source: "records",
     };
     expect(expected.inputTokens).toBeGreaterThan(0);
@@ -178,9 +180,9 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
     const text = await auditCli(["sessions", stack.paths.auditDir]);
     expect(text.code).toBe(0);
     const [header, ...rows] = stdoutLines(text).map((line) => line.trim().split(/\s+/));
-    expect(header).toEqual(["SESSION", "USER", "TENANT", "FIRST", "LAST", "RUNS", "ERRORS", "INPUT_TOKENS", "OUTPUT_TOKENS", "SOURCE"]);
+    expect(header).toEqual(["SESSION", "USER", "TENANT", "FIRST", "LAST", "RUNS", "ERRORS", "INPUT_TOKENS", "OUTPUT_TOKENS", "COST_USD", "SOURCE"]);
     expect(rows).toEqual([
-      [SESSION, USER, "-", expected.first, expected.last, "6", "0", String(expected.inputTokens), String(expected.outputTokens), "records"],
+      [SESSION, USER, "-", expected.first, expected.last, "6", "0", String(expected.inputTokens), String(expected.outputTokens), "-", "records"],
     ]);
   });
 
