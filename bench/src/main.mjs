@@ -1,10 +1,10 @@
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
-//            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile]
+//            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { aggregate, goalFor } from "./aggregate.mjs";
+import { aggregate, evaluateGoals } from "./aggregate.mjs";
 import { buildInstrumentation } from "./build.mjs";
 import { measureCollectorThroughput } from "./collector-throughput.mjs";
 import { measureSigningCost } from "./signing-cost.mjs";
@@ -13,7 +13,7 @@ import { REPO_ROOT } from "./installed.mjs";
 import { describeMachine, loadavg, sampleLoad } from "./machine.mjs";
 import { MODES, modeById } from "./modes/index.mjs";
 import { profileMode } from "./profile.mjs";
-import { benchmarksMarkdown, goalSentence, resultsTable } from "./report.mjs";
+import { benchmarksMarkdown, goalsTable, resultsTable } from "./report.mjs";
 import { runChild } from "./runner.mjs";
 import { max, min } from "./stats.mjs";
 import { WORKLOADS, workloadById } from "./workloads/index.mjs";
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     "no-profile": { type: "boolean", default: false },
     "no-signing": { type: "boolean", default: false },
     batches: { type: "string" },
+    "profile-workloads": { type: "string" },
   },
 });
 
@@ -42,7 +43,9 @@ const throughputSeconds = Number(args["throughput-seconds"] ?? (args.quick ? 3 :
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
 const workloads = args.workloads ? args.workloads.split(",").map(workloadById) : WORKLOADS;
 const modes = args.modes ? args.modes.split(",").map(modeById) : MODES;
-if (!modes.some((m) => m.id === "none")) modes.unshift(modeById("none")); // overheads are measured against it
+// Overheads are measured against none, ratios against the floor.
+if (!modes.some((m) => m.id === "none")) modes.unshift(modeById("none"));
+if (!modes.some((m) => m.id === "floor")) modes.splice(modes.findIndex((m) => m.id === "none") + 1, 0, modeById("floor"));
 const argv = process.argv.slice(2).join(" ");
 const command = process.env.npm_lifecycle_event === "start" ? `pnpm bench${argv ? ` ${argv}` : ""}` : `node bench/src/main.mjs${argv ? ` ${argv}` : ""}`;
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -58,6 +61,8 @@ if (build.warning) log(`bench: ${build.warning}`);
 // A mode that reports itself unavailable is not started again in later rounds.
 const unavailable = new Map();
 const runs = [];
+const total = rounds * workloads.length * modes.length;
+const seconds = (millis) => `${Math.round(millis / 1000)} s`;
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? modes : [...modes].reverse();
   const rotated = workloads.map((_, i) => workloads[(i + round) % workloads.length]);
@@ -74,13 +79,17 @@ for (let round = 0; round < rounds; round++) {
       if (result.unavailable !== undefined) unavailable.set(mode.id, result.unavailable);
       if (result.error !== undefined) log(`bench: ${key} round ${round + 1} failed: ${result.error}`);
       runs.push({ round, workload: workload.id, mode: mode.id, result });
+      const elapsed = Date.now() - started;
+      const left = (elapsed / runs.length) * (total - runs.length);
+      const figure = result.microsPerInvoke !== undefined ? `${micros(result.microsPerInvoke)} µs/invoke` : (result.unavailable ?? "failed");
+      log(`bench: [${runs.length}/${total}] round ${round + 1}/${rounds} (${workload.id}) ${mode.label}: ${figure}; ${seconds(elapsed)} elapsed, ~${seconds(left)} left for the modes`);
     }
   }
   log(`bench: round ${round + 1}/${rounds} done in ${((Date.now() - roundStart) / 1000).toFixed(0)} s (loadavg ${loadavg()[0]})`);
 }
 
 const rows = aggregate(runs, workloads, modes);
-const goals = workloads.filter((w) => w.id === "a").map((workload) => ({ workload, goal: goalFor(rows, workload) }));
+const goals = evaluateGoals(rows, workloads);
 
 let throughput;
 if (!args["no-throughput"]) {
@@ -96,11 +105,17 @@ if (!args["no-signing"]) {
   if (signing.error) log(`bench: signing failed: ${signing.error}`);
 }
 
-let profile;
+let profiles;
 if (!args["no-profile"]) {
-  const a = workloadById("a");
-  log("bench: profiling (a) ours (full) with node --cpu-prof");
-  profile = await profileMode({ mode: "ours-full", workload: a.id, iterations: a.iterations[size] * 2, warmup: a.warmup[size], warmupMillis });
+  // The default policy is the one users get: profile it on every workload measured (or the ones asked for).
+  const mode = modeById("ours-redacted");
+  const profiled = args["profile-workloads"] ? args["profile-workloads"].split(",").map(workloadById) : workloads;
+  profiles = [];
+  for (const w of profiled) {
+    log(`bench: profiling (${w.id}) ${mode.label} with node --cpu-prof`);
+    const profile = await profileMode({ mode: mode.id, workload: w.id, iterations: w.iterations[size] * 2, warmup: w.warmup[size], warmupMillis });
+    profiles.push({ ...profile, mode, workload: w });
+  }
 }
 
 const loadDuring = load.stop();
@@ -123,14 +138,14 @@ const run = {
   goals,
   throughput,
   signing,
-  profile,
+  profiles,
 };
 writeFileSync(args.out, `${benchmarksMarkdown(run)}\n`);
 
 const lines = [
   resultsTable(rows),
   "",
-  ...goals.map(({ goal, workload }) => goalSentence(goal, workload).replaceAll("**", "")),
+  goalsTable(goals).replaceAll("**", ""),
 ];
 if (throughput?.spansPerSecond !== undefined) {
   lines.push(
@@ -145,10 +160,11 @@ if (signing !== undefined && signing.error === undefined) {
       `${signing.amortisedNanos.toFixed(0)} ns each.`,
   );
 }
-if (profile?.summary) {
+for (const profile of profiles ?? []) {
+  if (profile.summary === undefined) continue;
   const s = profile.summary;
   const top = s.self.slice(0, 5).map((f) => `${f.name.split(" (")[0]} [${f.owner}] ${((100 * f.micros) / s.totalMicros).toFixed(1)} %`);
-  lines.push(`Profile (a) ours (full), self time: ${top.join(", ")}; see "Where the time goes".`);
+  lines.push(`Profile (${profile.workload.id}) ${profile.mode.label}, self time: ${top.join(", ")}; see "Where the time goes".`);
 }
 lines.push(
   `Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; loadavg ${loadStart.join(" ")} → ${run.loadEnd.join(" ")} ` +

@@ -7,6 +7,13 @@ function spans(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
+const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "–");
+
+/** A per-round ratio: median (min–max). */
+export function ratioRange(stat) {
+  return stat === undefined ? "–" : `${ratio(stat.median)} (${ratio(stat.min)}–${ratio(stat.max)})`;
+}
+
 /** The results table: one row per workload × mode. */
 export function resultsTable(rows) {
   const header = [
@@ -14,7 +21,8 @@ export function resultsTable(rows) {
     "mode",
     "µs/invoke, median (min–max)",
     "overhead vs none, µs",
-    "ours (full) ÷ this peer's overhead",
+    "÷ floor (paired per round)",
+    "÷ fastest peer (paired per round)",
     "spans/invoke",
     "peak RSS MB",
   ];
@@ -23,28 +31,26 @@ export function resultsTable(rows) {
     const first = row.workload !== previous;
     previous = row.workload;
     const workloadCell = first ? `(${row.workload.id}) ${row.workload.title}` : "";
-    if (row.missing) return [workloadCell, row.mode.label, row.missing, "", "", "", ""];
+    if (row.missing) return [workloadCell, row.mode.label, row.missing, "", "", "", "", ""];
     const overhead = row.mode.id === "none" ? "baseline" : row.overhead ? range(row.overhead) : "–";
-    const ratio = row.mode.kind === "peer" ? (row.oursFullRatio !== undefined ? `${row.oursFullRatio.toFixed(2)}×` : "–") : "";
-    return [workloadCell, row.mode.label, range(row.micros), overhead, ratio, spans(row.spansPerInvoke), row.peakRssMb.toFixed(0)];
+    const toPeer = row.toPeer === undefined ? "–" : `${ratioRange(row.toPeer)}${row.mode.label === row.fastestPeer ? " (fastest)" : ""}`;
+    return [workloadCell, row.mode.label, range(row.micros), overhead, row.mode.id === "none" ? "" : ratioRange(row.toFloor), row.mode.id === "none" ? "" : toPeer, spans(row.spansPerInvoke), row.peakRssMb.toFixed(0)];
   });
   return markdownTable(header, body);
 }
 
-/** One sentence on the goal, plain. */
-export function goalSentence(goal, workload) {
-  if (!goal.decided) {
-    return `Goal for (${workload.id}) — ours (full) overhead at most half of the fastest peer's: not decided (no numbers for ours or for any peer).`;
-  }
-  const verdict = goal.met ? "MET" : "NOT MET";
-  const missing = goal.missingPeers.length ? ` (peers without numbers, left out: ${goal.missingPeers.join(", ")})` : "";
-  return (
-    `Goal for (${workload.id}) — ours (full) overhead at most ${goal.fraction * 100} % of the fastest peer's: **${verdict}**. ` +
-    `Ours (full) adds ${micros(goal.ours)} µs per invoke; the fastest peer, ${goal.fastest}, adds ${micros(goal.fastestOverhead)} µs, ` +
-    `so the target is ≤ ${micros(goal.target)} µs and ours is ${goal.ratio.toFixed(2)}× the fastest peer's overhead${missing}.` +
-    (goal.cpu
-      ? ` Cross-check on the processes' CPU time: ours ${micros(goal.cpu.ours)} µs vs ${goal.cpu.fastest} ${micros(goal.cpu.fastestOverhead)} µs (${goal.cpu.ratio.toFixed(2)}×).`
-      : "")
+/** The goals, one row per workload × goal: the median of the per-round ratios against its limit. */
+export function goalsTable(goals) {
+  return markdownTable(
+    ["workload", "goal", "ratio, median of rounds (min–max)", "rounds", "on CPU time", "verdict"],
+    goals.map((g) => [
+      `(${g.workload.id}) ${g.workload.name}`,
+      `${g.label} ÷ ${g.reference} ≤ ${g.goal.limit}`,
+      ratioRange(g.ratio),
+      g.ratio ? String(g.ratio.rounds) : "0",
+      ratioRange(g.cpuRatio),
+      g.met === undefined ? "not decided" : g.met ? "**met**" : "**not met**",
+    ]),
   );
 }
 
@@ -124,14 +130,13 @@ function significant(entries, total) {
 }
 
 function profileSection(profile, topN) {
-  const lines = ["## Where the time goes", ""];
-  if (profile === undefined) return [...lines, "Not run (`--no-profile`).", ""];
+  const lines = [`### (${profile.workload.id}) ${profile.workload.name}, ${profile.mode.label}`, ""];
   if (profile.error) return [...lines, `Profiling failed: ${profile.error}`, ""];
   const s = profile.summary;
   const perInvoke = profile.result.microsPerInvoke;
   const usPer = (m) => micros((m / s.totalMicros) * perInvoke);
   lines.push(
-    `\`${profile.command}\` — workload (a), ours (full). Only the samples inside the timed window are counted ` +
+    `\`${profile.command}\`. Only the samples inside the timed window are counted ` +
       `(${(s.totalMicros / 1000).toFixed(0)} ms, ${profile.result.invokes} invokes at ${micros(perInvoke)} µs/invoke in this process; ` +
       "the profiler itself slows the process down, so read shares, not absolute times; µs/invoke = share × that figure).",
     "",
@@ -170,9 +175,22 @@ function profileSection(profile, topN) {
   return lines;
 }
 
+/** How noisy the run was: the spread of the uninstrumented baseline between rounds, per workload. */
+function noiseLines(rows, run) {
+  const spreads = rows
+    .filter((r) => r.mode.id === "none" && r.micros !== undefined)
+    .map((r) => `(${r.workload.id}) ±${((50 * (r.micros.max - r.micros.min)) / r.micros.median).toFixed(0)} %`);
+  return [
+    `Noise: the uninstrumented baseline's µs/invoke moved between rounds by ${spreads.join(", ")} (half the min–max range over the ` +
+      `median); the 1-minute load average was ${run.loadDuring.min.toFixed(1)}–${run.loadDuring.max.toFixed(1)} on ${run.machine.cores} cores ` +
+      "(the bench keeps about one busy). Ratios within a round cancel most of that; a single process's figure does not.",
+    "",
+  ];
+}
+
 /** The whole BENCHMARKS.md. */
 export function benchmarksMarkdown(run) {
-  const { machine, rows, goals, workloads, modes, throughput, profile } = run;
+  const { machine, rows, goals, workloads, modes, throughput, profiles } = run;
   const load = (l) => l.join(" / ");
   const notes = [];
   for (const row of rows) {
@@ -203,8 +221,11 @@ export function benchmarksMarkdown(run) {
     "- Each mode × workload × round runs in its own fresh Node process (`node --expose-gc`): set up the mode, build the workload, " +
       "warm up, GC, then time N invokes in batches; a process's figure is the median batch's µs per invoke. LangChain's background " +
       "callbacks are awaited at the end of every batch, so deferred handler work is inside the timing.",
-    "- The order of modes alternates across rounds (forward, then reversed) and the workloads rotate; the table shows the median " +
-      "over rounds with min–max. Overhead is paired by round (mode − none of the same round), then the median is taken.",
+    "- A round runs every mode on every workload, each in a fresh process; the order of modes alternates across rounds (forward, " +
+      "then reversed) and the workloads rotate. Everything is paired by round: overhead = mode − none of the same round; " +
+      "÷ floor = that overhead ÷ the floor's overhead in the same round; ÷ fastest peer = that overhead ÷ the fastest peer's overhead " +
+      "in the same round. Tables show the median of the per-round figures with min–max over rounds. The fastest peer of a workload is " +
+      "the peer with the lowest median overhead among the peers that export at least one span per invoke there.",
     "- Every OpenTelemetry-based mode: one global `TracerProvider` (@opentelemetry/sdk-trace 3.x), the AsyncLocalStorage context " +
       "manager, a `BatchSpanProcessor` with default settings into an exporter that counts and discards (spans/invoke = what that exporter " +
       "received). No LoggerProvider is registered, so our audit records go to the API's no-op logger. LangChain's AsyncLocalStorage is " +
@@ -227,11 +248,21 @@ export function benchmarksMarkdown(run) {
     "",
     resultsTable(rows),
     "",
-    ...goals.map(({ goal, workload }) => goalSentence(goal, workload)),
+    "### Goals",
     "",
+    "Issue 13: with the default policy (`redacted`, audit records on) our overhead at most 0.7× the fastest peer's on every " +
+      "workload; with `full` at most 1.3× the floor's; with `none` at most 1.15× the floor's. Each ratio is computed within a round " +
+      "(both processes of the ratio ran in the same round, next to each other in the alternating order); the median over rounds is the " +
+      "verdict, min–max the spread. The same ratio on the processes' CPU time is a cross-check less disturbed by other work on the machine.",
+    "",
+    goalsTable(goals),
+    "",
+    ...noiseLines(rows, run),
     ...(notes.length ? ["Notes:", "", ...notes.map((n) => `- ${n}`), ""] : []),
     ...throughputSection(throughput),
     ...signingSection(run.signing),
-    ...profileSection(profile, 15),
+    "## Where the time goes",
+    "",
+    ...(profiles === undefined ? ["Not run (`--no-profile`).", ""] : profiles.flatMap((p) => profileSection(p, 15))),
   ].join("\n");
 }

@@ -1,11 +1,12 @@
 import { none, noopHandler } from "./baselines.mjs";
+import { floor } from "./floor.mjs";
 import { langfuse } from "./langfuse.mjs";
 import { openInference } from "./openinference.mjs";
 import { oursFull, oursNone, oursRedacted } from "./ours.mjs";
 import { traceloop } from "./traceloop.mjs";
 
 /** Every mode, in table order. */
-export const MODES = [none, noopHandler, oursNone, oursFull, oursRedacted, openInference, traceloop, langfuse];
+export const MODES = [none, noopHandler, floor, oursNone, oursFull, oursRedacted, openInference, traceloop, langfuse];
 
 export function modeById(id) {
   const found = MODES.find((m) => m.id === id);
