@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { defineConfig } from "vitest/config";
 
 // End-to-end tests against the real local stack (collector, Jaeger, rsyslog): `pnpm test:e2e`.

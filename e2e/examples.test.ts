@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every example, run as its README says, exporting over OTLP/HTTP to the real local stack; then the collector's
 // audit files, Jaeger's query API and the SIEM receiver's file are read back and checked against each other.
 import path from "node:path";

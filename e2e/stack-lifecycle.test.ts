@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `down()` leaves nothing behind: no process from the pid files, no listener on the stack's ports.
 import { readFileSync, readdirSync } from "node:fs";
 import net from "node:net";

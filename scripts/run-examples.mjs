@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs every example exactly as its README says (`pnpm start` in its folder), offline, each with a fresh
 // audit directory, and fails if any exits non-zero, takes longer than a minute, or writes no spans.
 import { spawnSync } from "node:child_process";

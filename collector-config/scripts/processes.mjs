@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stack's processes: pid files, liveness, port and health checks, starting a component detached and
 // waiting for it to be healthy, stopping one with a bounded grace period.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What reached each sink of the local stack (the collector's audit files, Jaeger, the SIEM file) of the runs an
 // app reported: the delivery tables the collector-kill and outage tests print and assert on.
 import { findJaegerTraces, jaegerParents } from "./jaeger.ts";

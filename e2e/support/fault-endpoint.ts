@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small OTLP/HTTP endpoint on 127.0.0.1 that stands between an app and the real collector and answers badly
 // for a while, where the real collector cannot be made to: slowly, or with a fault status (500, 429), each
 // answer held for a set time. After its fault period it forwards every request to the collector as is and hands

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A strict-enough RFC 5424 parser for the SIEM receiver's file: one message per line, as rsyslog wrote it raw.
 import { existsSync, readFileSync } from "node:fs";
 

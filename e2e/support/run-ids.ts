@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The span ID of a run: the low 64 bits (last 16 hex digits) of its UUID. */
 export function spanIdOfRun(runId: string): string {
   return runId.replaceAll("-", "").slice(-16).toLowerCase();

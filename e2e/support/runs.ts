@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { FileLogRecord, FileSpan } from "./otlp-files.ts";
 import type { SyslogMessage } from "./rfc5424.ts";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What waits in an app's spool directory (packages/node README, "No loss"): one file per batch under traces/ and
 // logs/, refused batches under rejected/.
 import { existsSync, readdirSync } from "node:fs";

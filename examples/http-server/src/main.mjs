@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The --import flag traces every LangChain run. The server starts one span per request itself (as an HTTP
 // instrumentation would), and the runs a request starts join that request's trace as its children.

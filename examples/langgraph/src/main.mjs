@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The app below has no tracing code: the --import flag traces the graph, each node and the model calls.
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";

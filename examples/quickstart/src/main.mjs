@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Run: pnpm start   (= node --import @langchain-otel/node/register src/main.mjs)
 // The app below has no tracing code: the --import flag traces every LangChain run.
 import { trace } from "@opentelemetry/api";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 export { chatModel, ScriptedChatModel } from "./model.mjs";
 export { routedChatModel, RoutedChatModel } from "./routed-model.mjs";
 export { readSpans, printRunTree, rootSpans, byStartTime, showTrail } from "./run-tree.mjs";

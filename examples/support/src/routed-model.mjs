@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ScriptedChatModel, chatModel } from "./model.mjs";
 
 function lastUserText(messages) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: Apache-2.0
 // The command's entry, committed so that package managers link it at install time, before the TypeScript build
 // exists (a fresh clone runs `pnpm install`, then builds): it runs the built CLI, or says how to build it.
 try {

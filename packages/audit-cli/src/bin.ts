@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 import { main } from "./cli.js";
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from "node:fs";
 import { EXPORT_HELP, exportCommand } from "./commands/export.js";
 import { REPORT_HELP, reportCommand } from "./commands/report.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 export { main, MAIN_HELP } from "./cli.js";
 export type { CommandIo } from "./output.js";
 export { verifyTrail } from "./verify/verify-trail.js";

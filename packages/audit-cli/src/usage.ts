@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** A command line the CLI cannot run: exit status 2, with the message and a pointer to `--help`. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { UNSIGNED_NOTE } from "../src/verify/verify-trail.js";

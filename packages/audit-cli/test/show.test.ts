@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
 import { PRICED_AGENT_RUN, SHORT_RUN, writeStandardTrail, writeTrail } from "./scenario.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { context, createContextKey, type Context } from "@opentelemetry/api";
 import type { AuditContext, ContextKeys } from "./types.js";
 import {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SeverityNumber, type AttributeValue, type Context, type Logger } from "@opentelemetry/api";
 import {
   ATTR_EVENT_NAME,

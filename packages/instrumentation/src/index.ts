@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 export { OpenTelemetryCallbackHandler } from "./handler.js";
 export { LangChainInstrumentation } from "./instrumentation.js";
 export type { LangChainModules } from "./instrumentation.js";

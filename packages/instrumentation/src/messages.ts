@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * LangChain messages → the GenAI semantic-convention message shape
  * (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-input-messages.json):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { context, type Context, type DiagLogger } from "@opentelemetry/api";
 import { HANDLER_MARK } from "./handler.js";
 import { newRunId } from "./ids.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { AttributeValue, Context, Span } from "@opentelemetry/api";
 import type { RunInfo } from "./types.js";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SpanKind } from "@opentelemetry/api";
 import type { RunType } from "./types.js";
 import {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { LoggerProvider, MeterProvider, Span, TracerProvider } from "@opentelemetry/api";
 import type { InstrumentationConfig } from "@opentelemetry/instrumentation";
 

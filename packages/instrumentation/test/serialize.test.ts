@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { describe, it, expect, vi } from "vitest";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from "vitest";
 import { SpanKind } from "@opentelemetry/api";
 import { classifyChainRun, runDisplayName, spanNaming } from "../src/span-naming.js";

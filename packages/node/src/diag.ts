@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { diag as apiDiag } from "@opentelemetry/api";
 
 export const PACKAGE_NAME = "@langchain-otel/node";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 export { start, getHandle } from "./start.js";
 export { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
 export { ConfigurationError } from "./settings.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * `node --import @langchain-otel/node/register app.mjs` or `node --require @langchain-otel/node/register app.cjs`:
  * starts the distro from the environment before the app's first line runs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SeverityNumber, TraceFlags } from "@opentelemetry/api";
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { resource, scope } from "./known-span.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SpanKind, SpanStatusCode, TraceFlags, createTraceState } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_REQUEST_MODEL,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** "1 record" / "3 records". */
 export function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;

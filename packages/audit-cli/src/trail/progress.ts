@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Writable } from "node:stream";
 import type { TrailFile } from "./paths.js";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** An inclusive range of sequence numbers. */
 export interface SeqRange {
   readonly from: number;

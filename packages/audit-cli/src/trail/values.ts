@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ATTR_AUDIT_SEQ, type OtlpJsonKeyValue } from "@langchain-otel/node/integrity";
 
 /** OTLP `Status.code` of a failed span (`STATUS_CODE_ERROR`). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ATTR_AUDIT_CHAIN } from "@langchain-otel/instrumentation/semconv";
 import { ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ, type OtlpJsonKeyValue } from "@langchain-otel/node/integrity";
 import { seqFromAnyValue } from "../trail/values.js";

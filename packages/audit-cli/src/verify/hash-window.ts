@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 const HASH_BYTES = 32;
 const INITIAL_CAPACITY = 1024;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import {
   ATTR_LANGCHAIN_RUN_ID,
   ATTR_LANGCHAIN_RUN_NAME,

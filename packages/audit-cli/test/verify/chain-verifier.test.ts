@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readTrail, type TrailItem } from "../../src/trail/reader.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Validators that turn a pattern match into a finding: checksums (Luhn, IBAN mod-97), number-plan
  * rules (US SSN), and the randomness tests that tell a secret from an identifier.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A small JSONPath subset for rules that name where a value sits, and a matcher that follows those
  * paths down a tree walk without backtracking.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * What a redacted value becomes: a typed marker, or a keyed pseudonym that still lets records be
  * joined on the value without revealing it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Object keys whose string value is a secret as a whole: `password`, `db_password`, `client-secret`,
  * `accessToken`, `X-Api-Key`, `Authorization`, `aws_secret_access_key`, `PRIVATE_KEY`, …

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { getAuditContext, withAuditContext } from "../../src/audit-context.js";

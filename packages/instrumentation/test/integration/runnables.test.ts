@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { ChatPromptTemplate } from "@langchain/core/prompts";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as managerModule from "@langchain/core/callbacks/manager";
 import * as singletonsModule from "@langchain/core/singletons";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro-benchmark of payload redaction (not a test; speed is never asserted).
 //   node packages/instrumentation/test/redaction/bench.mjs
 // Prints nanoseconds per KiB of input for clean text, text with secrets and a message tree.

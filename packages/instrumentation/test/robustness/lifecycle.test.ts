@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { RunnableLambda } from "@langchain/core/runnables";

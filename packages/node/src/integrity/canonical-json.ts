@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A value whose canonical JSON text was written once and is reused as is: the resource and the instrumentation
  * scope, shared by every record of a process, are written once instead of once per record.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The canonical form of a span or log record: the object whose canonical JSON is hashed into the audit chain.
  * Both adapters ({@link ./from-sdk.ts} for SDK objects in the exporting process, {@link ./from-otlp-json.ts} for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { createHash } from "node:crypto";
 
 /** The previous hash of the first record of a chain (`audit.seq` 1): 64 zeros. */

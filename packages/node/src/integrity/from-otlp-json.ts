@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ATTR_AUDIT_HASH } from "./attributes.js";
 import {
   canonicalId,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { AttributeValue, Attributes, HrTime, Link } from "@opentelemetry/api";
 import { isSimpleAttributeValue, type InstrumentationScope } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";

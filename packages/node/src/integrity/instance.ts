@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Resource } from "@opentelemetry/resources";
 import { ATTR_SERVICE_INSTANCE_ID } from "./attributes.js";
 import { canonicalJson } from "./canonical-json.js";

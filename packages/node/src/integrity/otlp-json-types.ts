@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * OTLP/JSON as read back from a file the collector's file exporter (or the embedded file exporter) wrote: one
  * `ExportTraceServiceRequest` or `ExportLogsServiceRequest` per line. Every field may be missing (zero values

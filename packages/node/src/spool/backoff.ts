@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The first retry delay of the replayer, before jitter. */
 export const INITIAL_BACKOFF_MILLIS = 500;
 /** The longest retry delay of the replayer, jitter included (a Retry-After may ask for more). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The byte cap of one spool directory, shared by its signals: a batch is written only if it fits. The count covers
  * the batches waiting in this process's spool files (written, or being written); rejected files are not counted.

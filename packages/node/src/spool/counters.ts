@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** What the spool has done since the process started, for both signals together. */
 export interface SpoolCounters {
   /** Batches written to the spool instead of (or after) a failed export. */

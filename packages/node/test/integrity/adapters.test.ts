@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
 import { TraceState } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";

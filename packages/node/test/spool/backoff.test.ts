@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from "vitest";
 import { Backoff, MAX_RETRY_AFTER_MILLIS, retryAfterMillis } from "../../src/spool/backoff.js";
 
