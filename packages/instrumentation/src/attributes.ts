@@ -1,5 +1,8 @@
+import { Buffer } from "node:buffer";
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
-import { serializePayload, type JsonSafe } from "./serialize.js";
+import { exportedTree, type ContentOptions } from "./content.js";
+import { SCAN_MARGIN_CHARS, serializePayload, toJsonSafe, type JsonSafe } from "./serialize.js";
+import { cutWithMarker, pruneJsonSafe } from "./truncate.js";
 import type { ModelResponse } from "./model-response.js";
 import { providerName, readersOf, type ProviderFamily } from "./providers.js";
 import {
@@ -68,28 +71,72 @@ function setString(attrs: Attributes, key: string, value: unknown): void {
 
 /**
  * `langchain.metadata.<key>` per metadata entry: primitives as is, homogeneous primitive arrays as arrays,
- * anything else as bounded JSON; strings through `redact` under the `redacted` policy. LangGraph's bookkeeping
- * keys also get their own names.
+ * anything else as bounded JSON. Under the `redacted` policy the metadata is redacted as one tree, keys included
+ * (values under secret-named keys or key rules replaced whole), each value cut to the budget before it is scanned;
+ * the counts go to `counts`. LangGraph's bookkeeping keys also get their own names.
  */
-export function metadataAttributes(metadata: Dict, maxBytes: number, redact?: (safe: JsonSafe) => JsonSafe): Attributes {
+export function metadataAttributes(metadata: Dict, options: ContentOptions, counts: Record<string, AttributeValue>): Attributes {
   const attrs: Attributes = {};
-  for (const key of Object.keys(metadata)) {
+  const keys = Object.keys(metadata).filter((key) => {
     const value = metadata[key];
-    if (value === undefined || value === null || typeof value === "function") continue;
-    const attr = ATTR_LANGCHAIN_METADATA_PREFIX + key;
-    if (typeof value === "string") attrs[attr] = redact === undefined ? value : String(redact(value));
-    else if (typeof value === "boolean") attrs[attr] = value;
-    else if (typeof value === "number") {
-      const safe = numberAttribute(value);
-      if (safe !== undefined) attrs[attr] = safe;
-    } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-      attrs[attr] = redact === undefined ? (value as string[]) : (value as string[]).map((v) => String(redact(v)));
-    } else attrs[attr] = serializePayload(value, maxBytes, redact).text;
+    return value !== undefined && value !== null && typeof value !== "function";
+  });
+  const redactor = options.redactor;
+  if (redactor === undefined) {
+    for (const key of keys) {
+      const value = metadata[key];
+      const attr = metadataValue(value, (v) => serializePayload(v, options.maxPayloadBytes).text);
+      if (attr !== undefined) attrs[ATTR_LANGCHAIN_METADATA_PREFIX + key] = attr;
+    }
+  } else {
+    const limit = options.maxPayloadBytes + SCAN_MARGIN_CHARS;
+    const tree: { [key: string]: JsonSafe } = {};
+    for (const key of keys) {
+      const value = metadata[key];
+      const safe: JsonSafe =
+        typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : toJsonSafe(value);
+      tree[key] = pruneJsonSafe(safe, limit);
+    }
+    const redacted = exportedTree(tree, options, counts);
+    // The walk keeps the entries and their order; only keys and values change (or the whole tree, by a "$" rule).
+    const outKeys = typeof redacted === "object" && redacted !== null && !Array.isArray(redacted) ? Object.keys(redacted) : undefined;
+    keys.forEach((key, i) => {
+      const value = metadata[key];
+      const outKey = outKeys?.[i] ?? key;
+      const out = outKeys === undefined ? redacted : (redacted as { [key: string]: JsonSafe })[outKey];
+      let attr: AttributeValue | undefined;
+      if (typeof out === "string") attr = fitRedacted(out, typeof value === "string" ? value : out, options);
+      else if (typeof out === "number") attr = numberAttribute(out);
+      else if (typeof out === "boolean") attr = out;
+      else if (Array.isArray(out) && Array.isArray(value) && out.every((v) => typeof v === "string")) attr = out as string[];
+      else attr = fitRedacted(JSON.stringify(out), JSON.stringify(toJsonSafe(value)), options);
+      if (attr !== undefined) attrs[ATTR_LANGCHAIN_METADATA_PREFIX + outKey] = attr;
+    });
   }
   setString(attrs, ATTR_LANGCHAIN_LANGGRAPH_NODE, metadata["langgraph_node"]);
   setNumber(attrs, ATTR_LANGCHAIN_LANGGRAPH_STEP, metadata["langgraph_step"]);
   setString(attrs, ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS, metadata["langgraph_checkpoint_ns"] ?? metadata["checkpoint_ns"]);
   return attrs;
+}
+
+/** One metadata value as an attribute: primitives as is, string arrays as arrays, anything else as bounded JSON. */
+function metadataValue(value: unknown, asJson: (value: unknown) => string): AttributeValue | undefined {
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return numberAttribute(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  return asJson(value);
+}
+
+/** A redacted text within the budget; cut with the keyed digest of `original` when either is over it. */
+function fitRedacted(text: string, original: string, options: ContentOptions): string {
+  const budget = options.maxPayloadBytes;
+  if (text.length <= budget && original.length <= budget) return text;
+  if (Buffer.byteLength(text, "utf8") <= budget && Buffer.byteLength(original, "utf8") <= budget) return text;
+  return cutWithMarker(text, budget, {
+    originalBytes: Buffer.byteLength(original, "utf8"),
+    digest: options.redactor!.digest(original),
+    label: "hmac-sha256",
+  }).text;
 }
 
 /** The model name a run asked for, from invocation params or LangChain's `ls_model_name` metadata. */

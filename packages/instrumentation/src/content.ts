@@ -1,55 +1,140 @@
-import { hash } from "node:crypto";
+/**
+ * The content policy applied to what a span or record carries: payloads (put by {@link putPayload}) and every other
+ * exported string (names, tags, ids, metadata keys and values, error texts, event attributes), which goes through
+ * {@link redactAttributes} or {@link exportedText}. Under `redacted` nothing leaves unscanned: a payload is cut to
+ * its budget, then redacted; any other string too.
+ */
+
+import { createHmac, hash, type KeyObject } from "node:crypto";
 import type { AttributeValue } from "@opentelemetry/api";
 import type { ResolvedTracingOptions } from "./options.js";
-import { serializePayload, type JsonSafe } from "./serialize.js";
-import { ATTR_LANGCHAIN_REDACTIONS_PREFIX, PAYLOAD_SHA256_SUFFIX, PAYLOAD_SIZE_SUFFIX, PAYLOAD_TRUNCATED_SUFFIX } from "./semconv.js";
+import type { Redactor } from "./redaction/index.js";
+import { serializePayload, serializeRedactedPayload, type JsonSafe, type PayloadRedaction } from "./serialize.js";
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_LANGCHAIN_METADATA_PREFIX,
+  ATTR_LANGCHAIN_PARENT_RUN_ID,
+  ATTR_LANGCHAIN_REDACTIONS_PREFIX,
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_LANGCHAIN_RUN_TYPE,
+  PAYLOAD_SHA256_SUFFIX,
+  PAYLOAD_SIZE_SUFFIX,
+  PAYLOAD_TRUNCATED_SUFFIX,
+} from "./semconv.js";
 
 type Attrs = Record<string, AttributeValue>;
-type ContentOptions = Pick<ResolvedTracingOptions, "contentPolicy" | "maxPayloadBytes" | "redactor">;
+export type ContentOptions = Pick<ResolvedTracingOptions, "contentPolicy" | "maxPayloadBytes" | "redactor" | "digestKey">;
 
-/**
- * The redaction step of the `redacted` policy for one span or record: rewrites a JSON-safe value and counts,
- * in `attrs`, how many values each detector or rule replaced (`langchain.redactions.<kind>`).
- * Undefined under `full` and `none`.
- */
-export function redactionFor(attrs: Attrs, options: ContentOptions): ((safe: JsonSafe) => JsonSafe) | undefined {
-  const redactor = options.redactor;
-  if (redactor === undefined) return undefined;
-  return (safe) => {
-    const result = typeof safe === "string" ? redactor.redactString(safe) : redactor.redactTree(safe);
-    for (const kind of Object.keys(result.counts)) {
-      const key = ATTR_LANGCHAIN_REDACTIONS_PREFIX + kind;
-      attrs[key] = ((attrs[key] as number | undefined) ?? 0) + result.counts[kind]!;
-    }
-    return result.value;
-  };
+// Attributes whose values we generate (UUIDs, enums): nothing of the user's can be in them, so they are not scanned.
+const GENERATED_KEYS: ReadonlySet<string> = new Set([ATTR_LANGCHAIN_RUN_ID, ATTR_LANGCHAIN_PARENT_RUN_ID, ATTR_LANGCHAIN_RUN_TYPE, ATTR_GEN_AI_OPERATION_NAME]);
+
+// The payload attributes each attribute map holds (put by putPayload, so already redacted): redactAttributes skips them.
+const payloadKeys = new WeakMap<Attrs, Set<string>>();
+
+function markPayload(attrs: Attrs, key: string): void {
+  let keys = payloadKeys.get(attrs);
+  if (keys === undefined) payloadKeys.set(attrs, (keys = new Set()));
+  keys.add(key).add(key + PAYLOAD_SHA256_SUFFIX);
 }
 
-/** A string through the redaction step, or as is when there is none. */
-export function redactText(text: string, redact: ((safe: JsonSafe) => JsonSafe) | undefined): string {
-  return redact === undefined ? text : String(redact(text));
+// One redaction step per Redactor, built once: a payload costs no closure.
+const payloadRedactions = new WeakMap<Redactor, PayloadRedaction>();
+
+function payloadRedaction(redactor: Redactor): PayloadRedaction {
+  let redaction = payloadRedactions.get(redactor);
+  if (redaction === undefined) {
+    redaction = {
+      redact: (safe) => (typeof safe === "string" ? redactor.redactString(safe) : redactor.redactTree(safe)),
+      digest: (text) => redactor.digest(text),
+    };
+    payloadRedactions.set(redactor, redaction);
+  }
+  return redaction;
+}
+
+/** Adds redaction counts to `attrs` as `langchain.redactions.<kind>`. */
+export function addRedactionCounts(attrs: Attrs, counts: Record<string, number>): void {
+  for (const kind in counts) {
+    if (!Object.hasOwn(counts, kind) || counts[kind] === 0) continue;
+    const key = ATTR_LANGCHAIN_REDACTIONS_PREFIX + kind;
+    attrs[key] = ((attrs[key] as number | undefined) ?? 0) + counts[kind]!;
+  }
+}
+
+/** HMAC-SHA-256 (hex) of `text` under `key`: the digest policy `none` exports instead of a bare hash. */
+export function keyedDigest(key: KeyObject, text: string): string {
+  return createHmac("sha256", key).update(text, "utf8").digest("hex");
 }
 
 /**
  * Puts one payload on `attrs` under `key` according to the content policy:
  * `full` → the serialized text (plus `.truncated`, `.size_bytes`, `.sha256` when it was cut);
- * `redacted` → the same, of the redacted value, with the redaction counts;
- * `none` → only `.size_bytes` and `.sha256` of the full serialized value.
+ * `redacted` → the first `maxPayloadBytes` of it, redacted, with the redaction counts (a cut value's `.sha256`
+ * is the keyed digest of the whole value);
+ * `none` → only `.size_bytes` and `.sha256` of the full serialized value, the digest keyed (HMAC-SHA-256 with the
+ * deployment's key, else a random per-process key) so that short values cannot be recovered by trying them all.
  */
 export function putPayload(attrs: Attrs, key: string, value: unknown, options: ContentOptions): void {
   if (value === undefined) return;
   if (options.contentPolicy === "none") {
-    // The whole canonical text, never cut, only measured and hashed.
+    // The whole canonical text, never cut, only measured and digested.
     const whole = serializePayload(value, Number.MAX_SAFE_INTEGER);
     attrs[key + PAYLOAD_SIZE_SUFFIX] = whole.originalBytes;
-    attrs[key + PAYLOAD_SHA256_SUFFIX] = hash("sha256", whole.text, "hex");
+    attrs[key + PAYLOAD_SHA256_SUFFIX] =
+      options.digestKey === undefined ? hash("sha256", whole.text, "hex") : keyedDigest(options.digestKey, whole.text);
     return;
   }
-  const payload = serializePayload(value, options.maxPayloadBytes, redactionFor(attrs, options));
+  const redactor = options.redactor;
+  const payload =
+    redactor === undefined ? serializePayload(value, options.maxPayloadBytes) : serializeRedactedPayload(value, options.maxPayloadBytes, payloadRedaction(redactor));
+  if ("counts" in payload) addRedactionCounts(attrs, payload.counts as Record<string, number>);
+  markPayload(attrs, key);
   attrs[key] = payload.text;
   if (payload.truncated) {
     attrs[key + PAYLOAD_TRUNCATED_SUFFIX] = true;
     attrs[key + PAYLOAD_SIZE_SUFFIX] = payload.originalBytes;
     if (payload.sha256 !== undefined) attrs[key + PAYLOAD_SHA256_SUFFIX] = payload.sha256;
   }
+}
+
+/**
+ * An exported string that is not a payload (a name, a tag, an id, an error message or stack) under the policy:
+ * under `redacted`, cut to `maxPayloadBytes` and redacted, the counts added to `countsInto`; otherwise as is.
+ */
+export function exportedText(text: string, options: ContentOptions, countsInto: Attrs): string {
+  const redactor = options.redactor;
+  if (redactor === undefined) return text;
+  const payload = serializeRedactedPayload(text, options.maxPayloadBytes, payloadRedaction(redactor));
+  addRedactionCounts(countsInto, payload.counts);
+  return payload.text;
+}
+
+/** A JSON-safe value through redaction under `redacted` (as is otherwise), the counts added to `countsInto`. */
+export function exportedTree(safe: JsonSafe, options: ContentOptions, countsInto: Attrs): JsonSafe {
+  const redactor = options.redactor;
+  if (redactor === undefined) return safe;
+  const result = typeof safe === "string" ? redactor.redactString(safe) : redactor.redactTree(safe);
+  addRedactionCounts(countsInto, result.counts);
+  return result.value;
+}
+
+/**
+ * The one entry point for the attributes of a span, record or event under `redacted`: every string and string
+ * array value is redacted (cut to the budget first), except payloads (already redacted by {@link putPayload}, with
+ * their `.sha256` digests), metadata (redacted as a tree by `metadataAttributes`) and the values we generate (run
+ * ids, run type). Counts go to `countsInto` (default: `attrs`). Returns `attrs`, changed in place.
+ */
+export function redactAttributes(attrs: Attrs, options: ContentOptions, countsInto: Attrs = attrs): Attrs {
+  if (options.redactor === undefined) return attrs;
+  const skip = payloadKeys.get(attrs);
+  for (const key of Object.keys(attrs)) {
+    if (GENERATED_KEYS.has(key) || skip?.has(key) || key.startsWith(ATTR_LANGCHAIN_REDACTIONS_PREFIX) || key.startsWith(ATTR_LANGCHAIN_METADATA_PREFIX)) continue;
+    const value = attrs[key];
+    if (typeof value === "string") {
+      attrs[key] = exportedText(value, options, countsInto);
+    } else if (Array.isArray(value) && value.some((item) => typeof item === "string")) {
+      attrs[key] = (value as unknown[]).map((item) => (typeof item === "string" ? exportedText(item, options, countsInto) : item)) as AttributeValue;
+    }
+  }
+  return attrs;
 }

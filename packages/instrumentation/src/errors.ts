@@ -40,7 +40,8 @@ function messageOf(error: unknown): string {
 /**
  * Status ERROR, `error.type`, and an exception event on the span; returns the attributes the run's error
  * record carries. The message and stack are content (they can quote user input): under content policy `none`
- * only the type is recorded, under `redacted` they are redacted.
+ * only the type is recorded, under `redacted` they are redacted, and so is the type (an error's `name` is the
+ * thrower's to choose).
  */
 export function recordError(
   span: Span,
@@ -48,7 +49,7 @@ export function recordError(
   policy: ContentPolicy,
   redact: (text: string) => string = (text) => text,
 ): Record<string, string> {
-  const type = errorTypeOf(error);
+  const type = redact(errorTypeOf(error));
   span.setAttribute(ATTR_ERROR_TYPE, type);
   if (policy === "none") {
     span.setStatus({ code: SpanStatusCode.ERROR, message: type });

@@ -1,9 +1,11 @@
 import type { ContentPolicy, ContextKeys, LangChainTracingOptions, SpanEndHook, SpanStartHook } from "./types.js";
 import { ConfigurationError } from "./configuration-error.js";
+import type { KeyObject } from "node:crypto";
 import { Redactor } from "./redaction/index.js";
 import { DEFAULT_CONTEXT_KEYS } from "./audit-context.js";
 import { booleanValue, oneOf, positiveInteger, setting, type Env } from "./setting-parsers.js";
 import { loadPricingFile, parsePricingTable, PriceList } from "./pricing.js";
+import { resolveHmacKey } from "./redaction/config.js";
 
 export { ConfigurationError };
 
@@ -19,6 +21,11 @@ export interface ResolvedTracingOptions {
   redactor: Redactor | undefined;
   /** The built-in prices with the user's over them. */
   prices: PriceList;
+  /**
+   * Key of the digests policy `none` exports (HMAC-SHA-256): the deployment's (`redaction.hmacKey`,
+   * `LANGCHAIN_OTEL_REDACTION_KEY`), else a random per-process key. Undefined under `full` (a plain SHA-256 then).
+   */
+  digestKey: KeyObject | undefined;
   spanStartHook: SpanStartHook | undefined;
   spanEndHook: SpanEndHook | undefined;
 }
@@ -60,6 +67,7 @@ export function resolveTracingOptions(options: LangChainTracingOptions = {}, env
   const replacement = pick("redactionReplacement", "LANGCHAIN_OTEL_REDACTION_REPLACEMENT", replacementSetting, "marker");
   return {
     contentPolicy: policy,
+    digestKey: policy === "full" ? undefined : resolveHmacKey(options.redaction?.hmacKey, env),
     redactor: policy === "redacted" ? new Redactor({ ...options.redaction, replacement: options.redaction?.replacement ?? replacement }, env) : undefined,
     maxPayloadBytes: pick("maxPayloadBytes", "LANGCHAIN_OTEL_MAX_PAYLOAD_BYTES", positiveInteger, DEFAULT_MAX_PAYLOAD_BYTES),
     runTtlMillis: pick("runTtlMillis", "LANGCHAIN_OTEL_RUN_TTL_MILLIS", positiveInteger, DEFAULT_RUN_TTL_MILLIS),

@@ -19,7 +19,7 @@ import { emitRunEnd, emitRunStart, type RunStatus } from "./audit-records.js";
 import { spanNaming, type SerializedLike } from "./span-naming.js";
 import { contextAttributes, getAuditContext } from "./audit-context.js";
 import { metadataAttributes } from "./attributes.js";
-import { redactionFor, redactText } from "./content.js";
+import { exportedText, redactAttributes } from "./content.js";
 import { errorTypeOf, isControlFlowSignal, recordError } from "./errors.js";
 import {
   ATTR_ERROR_TYPE,
@@ -208,7 +208,8 @@ export class RunTracker {
   /**
    * Gives an open run of type `from` a new type and name once its shape shows what it is (a graph that turns out
    * to be an agent): span name, `langchain.run_type`, `gen_ai.operation.name` and `describe`'s attributes on the
-   * span and on its end record. Its start record, already written, keeps the first type.
+   * span and on its end record. Its start record, already written, keeps the first type. What is exported is
+   * described from the run's exported (already redacted) name; the hooks' {@link RunInfo} from its own name.
    */
   reclassify(
     runId: string,
@@ -218,20 +219,24 @@ export class RunTracker {
   ): void {
     const state = this._runs.get(runId);
     if (state === undefined || state.info.runType !== from) return;
-    const { name, attributes } = describe(state.info.name);
+    const exportedName = state.identity[ATTR_LANGCHAIN_RUN_NAME];
+    const { name, attributes } = describe(typeof exportedName === "string" ? exportedName : state.info.name);
     const { spanName, operation } = spanNaming(to, name, undefined);
     const changed: Record<string, AttributeValue> = { ...attributes, [ATTR_LANGCHAIN_RUN_TYPE]: to, [ATTR_LANGCHAIN_RUN_NAME]: name };
     if (operation !== undefined) changed[ATTR_GEN_AI_OPERATION_NAME] = operation;
-    state.info = { ...state.info, runType: to, name };
+    state.info = { ...state.info, runType: to, name: describe(state.info.name).name };
     state.identity = { ...state.identity, ...changed };
     state.span.updateName(spanName);
     state.span.setAttributes(changed);
   }
 
-  /** Adds an event to an open run's span; `attributes` is built only when the run is open. */
+  /**
+   * Adds an event to an open run's span; `attributes` is built only when the run is open, and goes through the one
+   * redaction entry point (an event's user-given strings: a custom event's name, an agent's tool name).
+   */
   addEvent(runId: string, name: string, attributes: () => Attributes): void {
     const state = this._runs.get(runId);
-    if (state !== undefined) state.span.addEvent(name, attributes());
+    if (state !== undefined) state.span.addEvent(name, redactAttributes(attributes() as Record<string, AttributeValue>, this._options));
   }
 
   /** Opens a run: its span (or, with spans off, its IDs), its start record, its registry entry. */
@@ -240,35 +245,42 @@ export class RunTracker {
     const parent = this._runs.get(run.parentRunId);
     const parentContext = parent?.context ?? context.active();
     const metadata = run.metadata;
-    const { spanName, kind, operation } = spanNaming(run.runType, run.name, run.model);
+    const options = this._options;
+    // Start attributes collect their own redaction counts. Every string is redacted before any span or record
+    // exists: the run and model names first, since the span name is made of them.
+    const attrs: Record<string, AttributeValue> = {};
+    const name = exportedText(run.name, options, attrs);
+    const model = run.model === undefined ? undefined : exportedText(run.model, options, attrs);
+    const { spanName, kind, operation } = spanNaming(run.runType, name, model);
 
     const inherited: Record<string, string> = { ...parent?.inherited };
     // Parent's identity, then this run's audit context and metadata (awaited callbacks run in the caller's context).
-    const ids = contextAttributes(metadata, this._options.contextKeys, getAuditContext());
-    // Start attributes collect their own redaction counts; identity values are redacted too (an email as user id).
-    const attrs: Record<string, AttributeValue> = {};
-    const redact = redactionFor(attrs, this._options);
-    for (const key of Object.keys(ids)) inherited[key] = redactText(ids[key]!, redact);
+    const ids = contextAttributes(metadata, options.contextKeys, getAuditContext());
+    // Identity values are redacted too (an email as user id).
+    for (const key of Object.keys(ids)) inherited[key] = exportedText(ids[key]!, options, attrs);
 
     // Identity: on the span, and repeated on every audit record of the run.
     const identity: Record<string, AttributeValue> = {
       [ATTR_LANGCHAIN_RUN_ID]: run.runId,
       [ATTR_LANGCHAIN_RUN_TYPE]: run.runType,
-      [ATTR_LANGCHAIN_RUN_NAME]: run.name,
+      [ATTR_LANGCHAIN_RUN_NAME]: name,
     };
     if (typeof run.parentRunId === "string") identity[ATTR_LANGCHAIN_PARENT_RUN_ID] = run.parentRunId;
     if (operation !== undefined) identity[ATTR_GEN_AI_OPERATION_NAME] = operation;
     Object.assign(identity, inherited);
 
-    Object.assign(attrs, identity);
     const serializedId = run.serialized?.id;
     if (Array.isArray(serializedId) && serializedId.every((p) => typeof p === "string")) {
       attrs[ATTR_LANGCHAIN_SERIALIZED_ID] = serializedId.join(".");
     }
     const tags = asTags(run.tags);
     if (tags.length > 0) attrs[ATTR_LANGCHAIN_TAGS] = tags;
-    Object.assign(attrs, metadataAttributes(metadata, this._options.maxPayloadBytes, redact));
+    Object.assign(attrs, metadataAttributes(metadata, options, attrs));
     run.attributes?.(attrs);
+    // Tags, ids and everything the handler added (tool names, descriptions, model parameters) through the one
+    // redaction entry point; payloads, metadata and identity are redacted already.
+    redactAttributes(attrs, options);
+    Object.assign(attrs, identity);
     for (const key of [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT]) {
       if (attrs[key] !== undefined) identity[key] = attrs[key];
     }
@@ -342,13 +354,15 @@ export class RunTracker {
       let status: RunStatus = "ok";
       if (end.failure !== undefined) {
         status = "error";
-        span.setStatus({ code: SpanStatusCode.ERROR, message: end.failure.message });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: exportedText(end.failure.message, this._options, attrs) });
         attrs[ATTR_ERROR_TYPE] = end.failure.type;
       }
       end.attributes?.(state, attrs);
       if (end.payloads !== undefined && (this._options.emitAuditRecords || span.isRecording())) {
         end.payloads(state, attrs);
       }
+      // Response model and id, finish reasons, error.type: through the one redaction entry point.
+      redactAttributes(attrs, this._options);
       if (Object.keys(attrs).length > 0) span.setAttributes(withStartCounts(attrs, state.startRedactions));
       return { status, result: { output: end.output } };
     });
@@ -366,12 +380,11 @@ export class RunTracker {
         span.setAttributes(withStartCounts(attrs, state.startRedactions));
       }
       if (isControlFlowSignal(error)) {
-        attrs[ATTR_LANGCHAIN_SIGNAL] = errorTypeOf(error);
+        attrs[ATTR_LANGCHAIN_SIGNAL] = exportedText(errorTypeOf(error), this._options, attrs);
         span.addEvent(EVENT_INTERRUPT, { [ATTR_LANGCHAIN_SIGNAL]: attrs[ATTR_LANGCHAIN_SIGNAL] });
         return { status: "interrupted", result: { error } };
       }
-      const redact = redactionFor(attrs, this._options);
-      Object.assign(attrs, recordError(span, error, this._options.contentPolicy, (text) => redactText(text, redact)));
+      Object.assign(attrs, recordError(span, error, this._options.contentPolicy, (text) => exportedText(text, this._options, attrs)));
       const counts = redactionCounts(attrs);
       if (counts !== undefined) span.setAttributes(withStartCounts(counts, state.startRedactions));
       return { status: "error", result: { error } };

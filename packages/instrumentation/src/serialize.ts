@@ -6,7 +6,8 @@
 
 import { langChainShapes } from "./langchain-shapes.js";
 import { walkJsonSafe, wellFormed, type JsonSafe, type JsonSafeOptions } from "./json-safe.js";
-import { fitText, byteBudget, unserializable, type SerializedPayload } from "./truncate.js";
+import { Buffer } from "node:buffer";
+import { byteBudget, cutWithMarker, fitText, pruneJsonSafe, unserializable, type SerializedPayload } from "./truncate.js";
 
 export type { JsonSafe } from "./json-safe.js";
 export type { SerializedPayload } from "./truncate.js";
@@ -46,29 +47,73 @@ export function toJsonSafe(value: unknown, options?: JsonSafeOptions): JsonSafe 
   return walkJsonSafe(value, options, langChainShapes);
 }
 
+/** The redaction step of a payload under policy `redacted` (content.ts builds it from the Redactor). */
+export interface PayloadRedaction {
+  /** Redacts a JSON-safe value (a tree, or the text of a string payload). */
+  redact(safe: JsonSafe): { value: JsonSafe; counts: Record<string, number> };
+  /** Keyed digest of the whole value's text, for the truncation marker (a bare hash could be confirmed by guessing). */
+  digest(text: string): string;
+}
+
+/** A payload as exported, with what redaction replaced in it. */
+export interface RedactedPayload extends SerializedPayload {
+  counts: Record<string, number>;
+}
+
+/**
+ * Characters scanned past the byte budget: a value that straddles the cut is seen whole (and redacted), so no
+ * part of it shows before the cut. Longer than any fixed-size value the detectors know.
+ */
+export const SCAN_MARGIN_CHARS = 1024;
+
 /**
  * Serializes a value to canonical JSON text within a UTF-8 byte budget.
  *
  * The canonical text is `JSON.stringify(toJsonSafe(value))`, except that a string value is
  * used as is (not quoted), since prompts are usually strings. When it is longer than
  * `maxBytes` it is cut as {@link truncateText} does. `maxBytes` below 1 (or NaN) counts as 1.
- * `transform` (redaction) rewrites the JSON-safe value before it is written and cut.
  * Never throws: should anything fail anyway, the text is "[Unserializable]".
  */
-export function serializePayload(
-  value: unknown,
-  maxBytes: number,
-  transform?: (safe: JsonSafe) => JsonSafe,
-): SerializedPayload {
+export function serializePayload(value: unknown, maxBytes: number): SerializedPayload {
   try {
     const isText = typeof value === "string";
-    let safe: JsonSafe = isText ? wellFormed(value) : toJsonSafe(value);
-    // The transform (redaction) sees the whole value before any cut, so the digest is of what was kept.
-    if (transform !== undefined) safe = transform(safe);
-    const text = isText && typeof safe === "string" ? safe : JSON.stringify(safe);
-    return fitText(text, byteBudget(maxBytes));
+    const safe: JsonSafe = isText ? wellFormed(value) : toJsonSafe(value);
+    return fitText(isText ? (safe as string) : JSON.stringify(safe), byteBudget(maxBytes));
   } catch {
     // E.g. a tree whose JSON text exceeds the engine's maximum string length.
     return unserializable();
+  }
+}
+
+/**
+ * {@link serializePayload} with redaction, cut BEFORE it is scanned: only the first `maxBytes` characters of the
+ * value (plus {@link SCAN_MARGIN_CHARS}) are redacted, whatever the value's size, so the work is bounded by the
+ * budget. Should redaction shrink that part below the budget (a long secret became a short marker), twice as much
+ * is taken and redacted again, until the budget is filled or the value is whole: linear in the value at worst.
+ * A cut value carries the size and the KEYED digest (`hmac-sha256`) of the whole original text. Never throws.
+ */
+export function serializeRedactedPayload(value: unknown, maxBytes: number, redaction: PayloadRedaction): RedactedPayload {
+  try {
+    const isText = typeof value === "string";
+    const safe: JsonSafe = isText ? wellFormed(value) : toJsonSafe(value);
+    const budget = byteBudget(maxBytes);
+    const full = isText ? (safe as string) : JSON.stringify(safe);
+    const toText = (redacted: JsonSafe): string => (isText && typeof redacted === "string" ? redacted : JSON.stringify(redacted));
+    let limit = budget + SCAN_MARGIN_CHARS;
+    for (;;) {
+      const whole = full.length <= limit;
+      const part = whole ? safe : isText ? full.slice(0, limit) : pruneJsonSafe(safe, limit);
+      const { value: redacted, counts } = redaction.redact(part);
+      const text = toText(redacted);
+      if (whole || text.length >= budget + SCAN_MARGIN_CHARS / 2) {
+        const fitted = whole ? fitText(text, budget) : undefined;
+        if (fitted !== undefined && !fitted.truncated) return { ...fitted, counts };
+        const originalBytes = Buffer.byteLength(full, "utf8");
+        return { ...cutWithMarker(text, budget, { originalBytes, digest: redaction.digest(full), label: "hmac-sha256" }), counts };
+      }
+      limit *= 2;
+    }
+  } catch {
+    return { ...unserializable(), counts: {} };
   }
 }

@@ -6,7 +6,7 @@
 
 import { Buffer } from "node:buffer";
 import { hash } from "node:crypto";
-import { wellFormed } from "./json-safe.js";
+import { wellFormed, type JsonSafe } from "./json-safe.js";
 
 export interface SerializedPayload {
   /** The (possibly truncated) text to put in an attribute. */
@@ -64,18 +64,79 @@ export function fitText(text: string, maxBytes: number): SerializedPayload {
   if (text.length * 3 <= maxBytes) return { text, truncated: false, originalBytes: Buffer.byteLength(text, "utf8") };
   const originalBytes = Buffer.byteLength(text, "utf8");
   if (originalBytes <= maxBytes) return { text, truncated: false, originalBytes };
+  return cutWithMarker(text, maxBytes, { originalBytes, digest: hash("sha256", text, "hex"), label: "sha256" });
+}
 
-  const sha256 = hash("sha256", text, "hex");
-  const marker = `\u2026[truncated: ${originalBytes} bytes, sha256:${sha256}]`;
+/** What a truncation marker says of the whole value: its size and a digest of its text. */
+export interface WholeValue {
+  originalBytes: number;
+  /** Lower-case hex digest of the whole text. */
+  digest: string;
+  /** The digest's name in the marker: `sha256`, or `hmac-sha256` for a keyed digest. */
+  label: string;
+}
+
+/**
+ * The longest prefix of `text` that fits `maxBytes` together with the marker `…[truncated: <bytes> bytes,
+ * <label>:<digest>]` describing `whole` (the marker alone when even it does not fit).
+ */
+export function cutWithMarker(text: string, maxBytes: number, whole: WholeValue): SerializedPayload {
+  const { originalBytes, digest } = whole;
+  const marker = `\u2026[truncated: ${originalBytes} bytes, ${whole.label}:${digest}]`;
   // The marker is ASCII apart from "…", one code unit that is 3 UTF-8 bytes.
   const markerBytes = marker.length + 2;
-  if (markerBytes > maxBytes) return { text: marker, truncated: true, originalBytes, sha256 };
+  if (markerBytes > maxBytes) return { text: marker, truncated: true, originalBytes, sha256: digest };
 
   const end = prefixLength(text, maxBytes - markerBytes);
   // Re-encoding copies the prefix: a plain slice could keep the whole (possibly huge)
   // original string alive for as long as the attribute lives.
   const prefix = Buffer.from(text.slice(0, end), "utf8").toString("utf8");
-  return { text: prefix + marker, truncated: true, originalBytes, sha256 };
+  return { text: prefix + marker, truncated: true, originalBytes, sha256: digest };
+}
+
+/**
+ * The first `limitChars` characters' worth of a JSON-safe tree, in JSON text order: the strings and keys that reach
+ * past the limit are cut there, and the entries after it are left out. What a budgeted scan reads instead of the
+ * whole value: the text of the result is at most about `limitChars` long (lengths are counted without JSON
+ * escapes, so never more than the real text), and holds nothing that is not in the value.
+ */
+export function pruneJsonSafe(value: JsonSafe, limitChars: number): JsonSafe {
+  const state = { used: 0, limit: limitChars };
+  return prune(value, state);
+}
+
+function prune(value: JsonSafe, state: { used: number; limit: number }): JsonSafe {
+  if (typeof value === "string") {
+    const room = Math.max(0, state.limit - state.used);
+    state.used += value.length + 2;
+    return value.length <= room ? value : value.slice(0, room);
+  }
+  if (value === null || typeof value !== "object") {
+    state.used += String(value).length;
+    return value;
+  }
+  state.used += 1;
+  if (Array.isArray(value)) {
+    const out: JsonSafe[] = [];
+    for (const item of value) {
+      if (state.used >= state.limit) break;
+      out.push(prune(item, state));
+      state.used += 1;
+    }
+    return out;
+  }
+  const out: { [key: string]: JsonSafe } = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (state.used >= state.limit) break;
+    const room = Math.max(0, state.limit - state.used);
+    const kept = key.length <= room ? key : key.slice(0, room);
+    state.used += kept.length + 3;
+    const child = prune(value[key], state);
+    if (kept === "__proto__") Object.defineProperty(out, kept, { value: child, enumerable: true, writable: true, configurable: true });
+    else out[kept] = child;
+  }
+  return out;
 }
 
 /**

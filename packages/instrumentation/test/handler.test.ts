@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import { OpenTelemetryCallbackHandler } from "../src/handler.js";
@@ -155,14 +155,17 @@ describe("OpenTelemetryCallbackHandler driven with fixed run IDs", () => {
     expect(span!.attributes["error.type"]).toBe("ToolError");
   });
 
-  it("under content policy none keeps sizes and hashes only, and no error message", () => {
-    const h = handler({ contentPolicy: "none" });
+  it("under content policy none keeps sizes and keyed digests only, and no error message", () => {
+    const key = "deployment-key-0123456789";
+    const h = handler({ contentPolicy: "none", redaction: { hmacKey: key } });
     h.handleChainStart(SEQ_SERIALIZED, { secret: "x" }, ROOT, undefined, [], {}, undefined, "seq");
     h.handleChainError(new TypeError("contains user text"), ROOT);
     const [span] = spans();
     expect(span!.attributes["langchain.inputs"]).toBeUndefined();
     expect(span!.attributes["langchain.inputs.size_bytes"]).toBe(14);
-    expect(span!.attributes["langchain.inputs.sha256"]).toBe(createHash("sha256").update('{"secret":"x"}').digest("hex"));
+    // HMAC-SHA-256 with the deployment's key: a bare SHA-256 of a short value could be found by trying them all.
+    expect(span!.attributes["langchain.inputs.sha256"]).toBe(createHmac("sha256", key).update('{"secret":"x"}').digest("hex"));
+    expect(span!.attributes["langchain.inputs.sha256"]).not.toBe(createHash("sha256").update('{"secret":"x"}').digest("hex"));
     expect(span!.status).toEqual({ code: SpanStatusCode.ERROR, message: "TypeError" });
     expect(span!.events[0]!.attributes).toEqual({ "exception.type": "TypeError" });
   });

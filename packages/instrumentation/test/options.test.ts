@@ -49,7 +49,7 @@ describe("resolveTracingOptions", () => {
     [{}, { LANGCHAIN_OTEL_RUN_TTL_MILLIS: "-1" }, 'LANGCHAIN_OTEL_RUN_TTL_MILLIS="-1" is not a positive integer'],
     [{}, { LANGCHAIN_OTEL_SPANS: "yes" }, 'LANGCHAIN_OTEL_SPANS="yes" is not one of: true, false'],
     [{}, { LANGCHAIN_OTEL_REDACTION_REPLACEMENT: "hash" }, 'LANGCHAIN_OTEL_REDACTION_REPLACEMENT="hash" is not one of: marker, hmac'],
-    [{}, { LANGCHAIN_OTEL_REDACTION_REPLACEMENT: "hmac" }, 'option replacement="hmac" needs option hmacKey or LANGCHAIN_OTEL_REDACTION_KEY'],
+    [{}, { LANGCHAIN_OTEL_REDACTION_REPLACEMENT: "hmac", LANGCHAIN_OTEL_REDACTION_KEY: "short" }, "LANGCHAIN_OTEL_REDACTION_KEY is 5 bytes; at least 16 are required"],
   ])("rejects %j %j", (options, env, message) => {
     expect(() => resolveTracingOptions(options as never, env)).toThrow(message);
   });

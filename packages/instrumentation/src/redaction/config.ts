@@ -4,7 +4,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import { createSecretKey } from "node:crypto";
+import { createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import { types } from "node:util";
 import { ConfigurationError } from "../configuration-error.js";
 import { BUILT_IN_KINDS, DETECTORS, type BuiltInKind, type Detector } from "./detectors.js";
@@ -43,6 +43,8 @@ export interface ResolvedRedaction {
   /** Rule names by rule number (the numbers the path matcher reports). */
   readonly ruleNames: readonly string[];
   readonly replacement: Replacement;
+  /** Key of pseudonyms and payload digests (the deployment's, else a random per-process one). */
+  readonly hmacKey: KeyObject;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -98,19 +100,26 @@ function compilePattern(pattern: unknown, source: string): RegExp {
   return regex;
 }
 
+/** {@link resolveHmacKey}, except that a bad key falls back to the process key (marker replacement ignores it). */
+function tryHmacKey(option: unknown, env: Env): KeyObject {
+  try {
+    return resolveHmacKey(option, env);
+  } catch {
+    return processHmacKey();
+  }
+}
+
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "");
 }
 
-function resolveHmacKey(options: RedactionOptions, env: Env): Replacement {
-  const mode = options.replacement ?? "marker";
-  if (!REPLACEMENTS.includes(mode)) {
-    throw new ConfigurationError(`option replacement=${quote(mode)} is not one of: ${REPLACEMENTS.join(", ")}`);
-  }
-  if (mode === "marker") return new Replacement(undefined);
+/**
+ * The deployment's HMAC key from the `hmacKey` option or `LANGCHAIN_OTEL_REDACTION_KEY`, else undefined. A key
+ * given but shorter than {@link MIN_HMAC_KEY_BYTES} is a configuration error (the key is never quoted).
+ */
+export function configuredHmacKey(option: unknown, env: Env): KeyObject | undefined {
   let key: Buffer;
   let source: string;
-  const option: unknown = options.hmacKey;
   if (option !== undefined) {
     source = "option hmacKey";
     if (typeof option === "string") key = Buffer.from(option, "utf8");
@@ -119,16 +128,37 @@ function resolveHmacKey(options: RedactionOptions, env: Env): Replacement {
   } else {
     source = REDACTION_KEY_ENV;
     const fromEnv = env[REDACTION_KEY_ENV];
-    if (fromEnv === undefined || fromEnv === "") {
-      throw new ConfigurationError(`option replacement="hmac" needs option hmacKey or ${REDACTION_KEY_ENV}`);
-    }
+    if (fromEnv === undefined || fromEnv === "") return undefined;
     key = Buffer.from(fromEnv, "utf8");
   }
-  // The key itself is never quoted in a message.
   if (key.length < MIN_HMAC_KEY_BYTES) {
     throw new ConfigurationError(`${source} is ${key.length} bytes; at least ${MIN_HMAC_KEY_BYTES} are required`);
   }
-  return new Replacement(createSecretKey(key));
+  return createSecretKey(key);
+}
+
+let processKey: KeyObject | undefined;
+
+/**
+ * A random 32-byte key drawn once per process: the HMAC key of pseudonyms and payload digests when the
+ * deployment sets none. Its digests join records within one process only, and nobody can recompute them.
+ */
+export function processHmacKey(): KeyObject {
+  processKey ??= createSecretKey(randomBytes(32));
+  return processKey;
+}
+
+/** The key of pseudonyms and payload digests: the deployment's, else this process's random one. */
+export function resolveHmacKey(option: unknown, env: Env): KeyObject {
+  return configuredHmacKey(option, env) ?? processHmacKey();
+}
+
+function resolveReplacement(options: RedactionOptions, key: KeyObject): Replacement {
+  const mode = options.replacement ?? "marker";
+  if (!REPLACEMENTS.includes(mode)) {
+    throw new ConfigurationError(`option replacement=${quote(mode)} is not one of: ${REPLACEMENTS.join(", ")}`);
+  }
+  return new Replacement(mode === "hmac" ? key : undefined);
 }
 
 /**
@@ -141,7 +171,10 @@ export function resolveRedactionOptions(options: RedactionOptions = {}, env: Env
     throw new ConfigurationError(`redaction options=${quote(options)} is not an object`);
   }
   const detectors = resolveDetectors(options.detectors);
-  const replacement = resolveHmacKey(options, env);
+  // With marker replacement a key is only needed for digests, so a short one is not worth failing startup over.
+  const hmacKey =
+    options.replacement === "hmac" ? resolveHmacKey(options.hmacKey, env) : tryHmacKey(options.hmacKey, env);
+  const replacement = resolveReplacement(options, hmacKey);
 
   const rules: unknown = options.rules ?? [];
   if (!Array.isArray(rules)) throw new ConfigurationError(`option rules=${quote(rules)} is not an array`);
@@ -195,5 +228,6 @@ export function resolveRedactionOptions(options: RedactionOptions = {}, env: Env
     paths: parsedPaths.length > 0 ? new PathMatcher(parsedPaths, pathRules) : undefined,
     ruleNames,
     replacement,
+    hmacKey,
   };
 }

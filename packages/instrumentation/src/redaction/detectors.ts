@@ -1,20 +1,31 @@
 /**
- * The built-in string detectors, in priority order (an earlier detector keeps the characters it
- * claims). Each has cheap gates (a minimum length, "needs a digit", a substring pre-check) that skip
- * its pattern on strings that cannot hold a finding, and a validator where a shape alone is not enough.
+ * The built-in string detectors, in priority order (an earlier detector keeps the characters it claims). They run
+ * on the normalised view of a string (normalize.ts), and each one is linear in the length of what it scans:
+ *
+ * - a detector with a literal prefix (`sk-`, `eyJ`, `AKIA`, `-----BEGIN `, …) finds it with `indexOf`, reads the
+ *   token run that follows once, decides, and goes on searching AFTER that run, so no character is read twice;
+ * - a detector that starts from a name (`Bearer`, `password=`) uses a regex whose every quantifier is bounded (one
+ *   attempt costs a constant), then reads the value by hand and resumes after it;
+ * - the remaining regexes are bounded end to end (a match is at most a few dozen characters) or end with an
+ *   unbounded run that nothing follows (a match, once it starts, cannot fail after scanning).
+ *
+ * Cheap gates skip a detector on a string that cannot hold its findings (a minimum length, "needs a digit", a
+ * substring). Each detector also gives the RE2 patterns of the collector's second line (otelcol.yaml, generated
+ * by second-line.ts): the same shapes without the validators (Luhn, entropy, JWT header) RE2 cannot express.
  *
  * | kind           | finds                                                                                         |
  * | -------------- | --------------------------------------------------------------------------------------------- |
- * | api_key        | `sk-` keys (OpenAI `sk-`, `sk-proj-`; Anthropic `sk-ant-`) and Slack `xox[baprs]-` tokens whose body holds a digit or mixed case |
+ * | private_key    | PEM private keys: `-----BEGIN … PRIVATE KEY-----` to its END line (to the end of the text when the END is missing) |
+ * | api_key        | OpenAI / Anthropic `sk-…` and Slack `xox[baprs]-…` tokens whose body holds a digit or mixed case; Stripe `sk_live_` `rk_live_` `pk_live_` (and `_test_`); Google `AIza…`; Azure AD client secrets (`…Q~…`) |
  * | aws_access_key | `AKIA`/`ASIA` + 16 upper-case alphanumerics; 40 base64 characters assigned to an aws_secret… / secret_access… name |
  * | github_token   | `ghp_` `gho_` `ghu_` `ghs_` `ghr_` + 36+ alphanumerics; `github_pat_` + 22+                  |
  * | jwt            | three base64url segments whose first decodes to a JSON object with a string "alg"             |
  * | bearer_token   | the token after `Bearer` / `bearer` / `BEARER`: 16+ characters with a digit or mixed case     |
- * | secret         | the credentials after `Basic` (base64 of printable "user:password"); a value after a name ending in key/secret/token/password/passwd/credential(s) and `:`/`=`/quotes: 20+ characters, a digit or mixed case, Shannon entropy ≥ 3.0 bits per character |
+ * | secret         | the credentials after `Basic`; a value of 20+ random-looking characters (entropy ≥ 3.0 bits) after a name ending in key/secret/token/password/passwd/pwd/credential/sig and `:`/`=`/quotes; any value of 4+ characters with a digit or mixed case after a password name; the password of `scheme://user:password@host` |
  * | email          | local@domain.tld (ASCII, plus Latin, Greek and Cyrillic letters); letter-only TLD of 2+       |
- * | card_number    | Luhn-valid 4-4-4-4, 4-6-5 or 4-6-4 groups (one kind of separator), or 13-19 unseparated digits starting 2-6 |
+ * | card_number    | Luhn-valid 4-4-4-4, 4-6-5 or 4-6-4 groups (any of space, `-`, `.`, `/` between them), or 13-19 unseparated digits starting 2-6 |
  * | iban           | upper-case country code + 2 digits + 11-30 alphanumerics, or groups of 4 split by spaces; mod-97 valid |
- * | us_ssn         | AAA-GG-SSSS with a valid area (not 000, 666, 9xx), group (not 00) and serial (not 0000)        |
+ * | us_ssn         | AAA-GG-SSSS (any of space, `-`, `.`, `/`) with a valid area (not 000, 666, 9xx), group (not 00) and serial (not 0000) |
  * | phone          | `+` and 8-15 digits, bare or grouped; NANP (415) 555-0123 / 415-555-0123; trunk-0 national 020 7946 0958 |
  *
  * Numbers are only taken whole: a candidate glued to a longer number or word (digits, letters, or
@@ -26,6 +37,7 @@ import type { Findings } from "./findings.js";
 
 /** The kinds the built-in detectors report (the values the `detectors` option accepts). */
 export const BUILT_IN_KINDS = [
+  "private_key",
   "api_key",
   "aws_access_key",
   "github_token",
@@ -47,55 +59,21 @@ export interface Detector {
   readonly minLength: number;
   /** Whether every finding contains an ASCII digit (strings without one are skipped). */
   readonly needsDigit: boolean;
-  /** Adds each finding in `text` to `findings`. */
+  /** Adds each finding in `text` to `findings`, left to right. */
   scan(text: string, findings: Findings): void;
-}
-
-/**
- * Decides a pattern match: returns the end of the range to redact (`end`, or less to give back a
- * suffix), or -1 to reject it. `start`/`end` delimit the value (the capture group when there is one).
- */
-type Check = (text: string, start: number, end: number) => number;
-
-interface PatternSpec {
-  kind: BuiltInKind;
-  /** Global regex. */
-  pattern: RegExp;
-  /** Capture group holding the value to redact; it must end the match. @default 0 (the whole match) */
-  group?: number;
-  minLength: number;
-  needsDigit?: boolean;
-  /** A necessary condition, far cheaper than the pattern (usually a substring test). */
-  precheck?: (text: string) => boolean;
-  check?: Check;
-}
-
-function patternDetector(spec: PatternSpec): Detector {
-  const { kind, pattern, precheck, check } = spec;
-  const group = spec.group ?? 0;
-  return {
-    kind,
-    minLength: spec.minLength,
-    needsDigit: spec.needsDigit ?? false,
-    scan(text, findings) {
-      if (precheck !== undefined && !precheck(text)) return;
-      pattern.lastIndex = 0;
-      let match: RegExpExecArray | null;
-      while ((match = pattern.exec(text)) !== null) {
-        const end = match.index + match[0].length;
-        const value = match[group];
-        const start = end - value.length;
-        const accepted = check === undefined ? end : check(text, start, end);
-        if (accepted > start) findings.add(start, accepted, kind);
-      }
-    },
-  };
+  /**
+   * The collector's second line for this detector: RE2 patterns (no lookaround, no backreferences) of the same
+   * shapes, written so that JavaScript reads them the same way (the drift test runs them).
+   */
+  readonly secondLine: readonly string[];
 }
 
 const code = (text: string, i: number): number => (i >= 0 && i < text.length ? text.charCodeAt(i) : -1);
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
-const isWordCode = (c: number): boolean =>
-  isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; /* _ */
+const isUpperCode = (c: number): boolean => c >= 65 && c <= 90;
+const isLowerCode = (c: number): boolean => c >= 97 && c <= 122;
+const isAlnumCode = (c: number): boolean => isDigitCode(c) || isUpperCode(c) || isLowerCode(c);
+const isWordCode = (c: number): boolean => isAlnumCode(c) || c === 95; /* _ */
 
 const DOT = 46;
 const DASH = 45;
@@ -103,6 +81,23 @@ const PLUS = 43;
 const SLASH = 47;
 const COMMA = 44;
 const SPACE = 32;
+const EQUALS = 61;
+const BACKSLASH = 92;
+
+/** End of the run of characters accepted by `accept`, starting at `from` (and ending by `limit`). */
+function runEnd(text: string, from: number, accept: (c: number) => boolean, limit = text.length): number {
+  let end = from;
+  const stop = Math.min(limit, text.length);
+  while (end < stop && accept(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Start of the run of characters accepted by `accept` that ends at `to` (exclusive). */
+function runStart(text: string, to: number, accept: (c: number) => boolean): number {
+  let start = to;
+  while (start > 0 && accept(text.charCodeAt(start - 1))) start--;
+  return start;
+}
 
 /** Whether the range does not continue a longer number or word: `-`/`.`/`,`/`/`/word characters around it. */
 function numberBoundaries(text: string, start: number, end: number): boolean {
@@ -123,103 +118,354 @@ const countDigits = (text: string, start: number, end: number): number => {
 
 const hasAny = (needles: readonly string[]) => (text: string) => needles.some((needle) => text.includes(needle));
 
-// Between a name and its value: an optional closing quote, then `:`, `=`, `=>` or `:=`, then an optional opening quote.
-const ASSIGN = String.raw`["'\x60]?[\t ]*(?:=>|:=|[:=])[\t ]*["'\x60]?`;
+/**
+ * Decides a pattern match: returns the end of the range to redact (`end`, or less to give back a
+ * suffix), or -1 to reject it. `start`/`end` delimit the value (the capture group when there is one).
+ */
+type Check = (text: string, start: number, end: number) => number;
 
-// Characters of a secret value. It may contain dots but never ends with one (sentence punctuation).
-const SECRET_CHAR = String.raw`[\w+/~!@#$%^&*=-]`;
-const SECRET_CHAR_OR_DOT = String.raw`[\w+/~!@#$%^&*.=-]`;
+interface PatternSpec {
+  kind: BuiltInKind;
+  /** Global regex, bounded (see the module comment). */
+  pattern: RegExp;
+  /** Capture group holding the value to redact; it must end the match. @default 0 (the whole match) */
+  group?: number;
+  minLength: number;
+  needsDigit?: boolean;
+  /** A necessary condition, far cheaper than the pattern (usually a substring test). */
+  precheck?: (text: string) => boolean;
+  check?: Check;
+  secondLine: readonly string[];
+}
+
+function patternDetector(spec: PatternSpec): Detector {
+  const { kind, pattern, precheck, check } = spec;
+  const group = spec.group ?? 0;
+  return {
+    kind,
+    minLength: spec.minLength,
+    needsDigit: spec.needsDigit ?? false,
+    secondLine: spec.secondLine,
+    scan(text, findings) {
+      if (precheck !== undefined && !precheck(text)) return;
+      pattern.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = pattern.exec(text)) !== null) {
+        const end = match.index + match[0].length;
+        const value = match[group];
+        const start = end - value.length;
+        const accepted = check === undefined ? end : check(text, start, end);
+        if (accepted > start) findings.add(start, accepted, kind);
+      }
+    },
+  };
+}
+
+/**
+ * A token that starts with a literal prefix: each occurrence (at a word start unless `inWord`) is read to the end
+ * of its run of `body` characters; `decide` returns the end of the finding or -1. The search resumes after the run.
+ */
+function prefixDetector(spec: {
+  kind: BuiltInKind;
+  prefixes: readonly string[];
+  body: (c: number) => boolean;
+  minLength: number;
+  /** Characters the run may also extend over before the prefix (the token starts there). @default none */
+  before?: (c: number) => boolean;
+  decide: (text: string, start: number, bodyStart: number, end: number) => number;
+  secondLine: readonly string[];
+}): Detector {
+  const { prefixes, body, decide, kind } = spec;
+  return {
+    kind,
+    minLength: spec.minLength,
+    needsDigit: false,
+    secondLine: spec.secondLine,
+    scan(text, findings) {
+      for (const prefix of prefixes) {
+        let from = 0;
+        let at: number;
+        while ((at = text.indexOf(prefix, from)) !== -1) {
+          const start = spec.before === undefined ? at : runStart(text, at, spec.before);
+          const end = runEnd(text, at + prefix.length, body);
+          from = Math.max(end, at + 1);
+          if (spec.before === undefined && isWordCode(code(text, at - 1))) continue;
+          const accepted = decide(text, start, at + prefix.length, end);
+          if (accepted > start) findings.add(start, accepted, kind);
+        }
+      }
+    },
+  };
+}
+
+const isKeyBody = (c: number): boolean => isWordCode(c) || c === DASH;
+const isAlnumDash = (c: number): boolean => isAlnumCode(c) || c === DASH;
+const isBase64Url = (c: number): boolean => isWordCode(c) || c === DASH;
+const isAzureSecretChar = (c: number): boolean => isWordCode(c) || c === DASH || c === DOT || c === 126; /* ~ */
 
 const apiKeys: Detector[] = [
-  patternDetector({
+  prefixDetector({
     // OpenAI (sk-, sk-proj-, sk-svcacct-, sk-admin-) and Anthropic (sk-ant-api03-, sk-ant-admin01-) keys.
     kind: "api_key",
-    pattern: /\bsk-[A-Za-z0-9_-]{20,}/g,
+    prefixes: ["sk-"],
+    body: isKeyBody,
     minLength: 23,
-    // "k-" rather than "sk-": substring search scans for the first character, and "s" is everywhere in prose.
-    precheck: (text) => text.includes("k-"),
-    check: (text, start, end) => (looksRandom(text.slice(start + 3, end)) ? end : -1),
+    decide: (text, start, bodyStart, end) => (end - bodyStart >= 20 && looksRandom(text.slice(bodyStart, end)) ? end : -1),
+    secondLine: [String.raw`\bsk-[A-Za-z0-9_-]{20,}`],
   }),
-  patternDetector({
+  prefixDetector({
     kind: "api_key",
-    pattern: /\bxox[baprs]-[A-Za-z0-9-]{10,}/g,
+    prefixes: ["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"],
+    body: isAlnumDash,
     minLength: 15,
-    precheck: (text) => text.includes("xox"),
-    check: (text, start, end) => (looksRandom(text.slice(start + 5, end)) ? end : -1),
+    decide: (text, start, bodyStart, end) => (end - bodyStart >= 10 && looksRandom(text.slice(bodyStart, end)) ? end : -1),
+    secondLine: [String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`],
+  }),
+  prefixDetector({
+    // Stripe secret, restricted and publishable keys, live and test.
+    kind: "api_key",
+    prefixes: ["sk_live_", "rk_live_", "pk_live_", "sk_test_", "rk_test_", "pk_test_"],
+    body: isAlnumCode,
+    minLength: 18,
+    decide: (_text, _start, bodyStart, end) => (end - bodyStart >= 10 ? end : -1),
+    secondLine: [String.raw`\b[prs]k_(?:live|test)_[A-Za-z0-9]{10,}`],
+  }),
+  prefixDetector({
+    // Google API keys: "AIza" and 35 characters.
+    kind: "api_key",
+    prefixes: ["AIza"],
+    body: isBase64Url,
+    minLength: 39,
+    decide: (_text, _start, bodyStart, end) => (end - bodyStart >= 35 ? end : -1),
+    secondLine: [String.raw`\bAIza[0-9A-Za-z_-]{35,}`],
+  }),
+  prefixDetector({
+    // Azure AD (Entra ID) client secrets: three characters, a digit, "Q~", then 31-34 more.
+    kind: "api_key",
+    prefixes: ["Q~"],
+    body: isAzureSecretChar,
+    before: isAzureSecretChar,
+    minLength: 37,
+    decide: (text, start, bodyStart, end) => {
+      const at = bodyStart - 2;
+      return at - start >= 4 && isDigitCode(text.charCodeAt(at - 1)) && end - bodyStart >= 31 ? end : -1;
+    },
+    secondLine: [String.raw`[A-Za-z0-9_.~-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,}`],
   }),
 ];
 
 const awsKeys: Detector[] = [
-  patternDetector({
+  prefixDetector({
     kind: "aws_access_key",
-    pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    prefixes: ["AKIA", "ASIA"],
+    body: (c) => isUpperCode(c) || isDigitCode(c),
     minLength: 20,
-    precheck: hasAny(["AKIA", "ASIA"]),
+    decide: (text, start, bodyStart, end) => (end - bodyStart === 16 && !isWordCode(code(text, end)) ? end : -1),
+    secondLine: [String.raw`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`],
   }),
   patternDetector({
     // aws_secret_access_key, AWS_SECRET_KEY, "SecretAccessKey", secret-access-key … followed by 40 base64 characters.
     kind: "aws_access_key",
-    pattern: new RegExp(
-      String.raw`(?:aws[_-]?secret|secret[_-]?access)[\w-]{0,24}${ASSIGN}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
-      "gi",
-    ),
+    pattern: /(?:aws[_-]?secret|secret[_-]?access)[\w-]{0,24}["'\x60]?[\t ]{0,8}(?:=>|:=|[:=])[\t ]{0,8}["'\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
     minLength: 50,
     check: (text, start, end) => (looksRandom(text.slice(start, end)) ? end : -1),
+    secondLine: [String.raw`(?i:aws[_-]?secret|secret[_-]?access)[A-Za-z0-9_-]{0,24}["'\x60]?[\t ]{0,8}(?:=>|:=|[:=])[\t ]{0,8}["'\x60]?[A-Za-z0-9/+]{40}`],
   }),
 ];
 
 const githubTokens = patternDetector({
   kind: "github_token",
+  // Unbounded only at the end, where nothing follows: a match cannot fail after its run.
   pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g,
   minLength: 40,
   precheck: (text) => text.includes("_"),
+  secondLine: [String.raw`\b(?:gh[opsru]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`],
 });
 
-const jwts = patternDetector({
+/** End of a base64url segment starting at `from` (the next `.` or the end of the token run). */
+const segmentEnd = (text: string, from: number): number => runEnd(text, from, isBase64Url);
+
+const jwts = prefixDetector({
   kind: "jwt",
-  pattern: /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g,
+  prefixes: ["eyJ"],
+  body: (c) => isBase64Url(c) || c === DOT,
   minLength: 24,
-  precheck: (text) => text.includes("yJ"),
-  check: (text, start, end) => (isJwtHeader(text.slice(start, text.indexOf(".", start))) ? end : -1),
+  before: undefined,
+  decide: (text, start, _bodyStart, runEnd_) => {
+    // header "." payload (2+) "." signature (may be empty): stop at the third dot, as a sentence may follow.
+    const headerEnd = segmentEnd(text, start);
+    if (code(text, headerEnd) !== DOT) return -1;
+    const payloadEnd = segmentEnd(text, headerEnd + 1);
+    if (payloadEnd - headerEnd - 1 < 2 || code(text, payloadEnd) !== DOT) return -1;
+    const end = Math.min(segmentEnd(text, payloadEnd + 1), runEnd_);
+    return isJwtHeader(text.slice(start, headerEnd)) ? end : -1;
+  },
+  secondLine: [String.raw`\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`],
 });
 
-const bearerTokens = patternDetector({
+/** Characters of an RFC 6750 b64token. */
+const isB64Token = (c: number): boolean => isAlnumCode(c) || c === DASH || c === DOT || c === 95 || c === 126 || c === PLUS || c === SLASH;
+
+/** A detector that finds a name with a bounded regex and reads the value after it by hand. */
+function namedValueDetector(spec: {
+  kind: BuiltInKind;
+  name: RegExp;
+  minLength: number;
+  precheck?: (text: string) => boolean;
+  /** End of the value run starting at `from` (`from` when there is none); the search resumes after it. */
+  value: (text: string, from: number) => number;
+  decide: (text: string, start: number, end: number) => number;
+  secondLine: readonly string[];
+}): Detector {
+  const { name, kind } = spec;
+  return {
+    kind,
+    minLength: spec.minLength,
+    needsDigit: false,
+    secondLine: spec.secondLine,
+    scan(text, findings) {
+      if (spec.precheck !== undefined && !spec.precheck(text)) return;
+      name.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = name.exec(text)) !== null) {
+        const start = match.index + match[0].length;
+        const end = spec.value(text, start);
+        if (end > start) {
+          const accepted = spec.decide(text, start, end);
+          if (accepted > start) findings.add(start, accepted, kind);
+          // Names inside the value are part of it: the search goes on after it, so nothing is read twice.
+          name.lastIndex = Math.max(end, name.lastIndex);
+        }
+      }
+    },
+  };
+}
+
+const bearerTokens = namedValueDetector({
   // RFC 6750 b64token; the scheme name is case-insensitive, written Bearer, bearer or BEARER in practice.
   kind: "bearer_token",
-  pattern: /\b(?:[Bb]earer|BEARER)[\t ]+([A-Za-z0-9._~+/-]+=*)/g,
-  group: 1,
+  name: /\b(?:[Bb]earer|BEARER)[\t ]{1,16}/g,
   minLength: 23,
   precheck: hasAny(["Bearer", "bearer", "BEARER"]),
-  check: (text, start, end) => {
+  value: (text, from) => {
+    let end = runEnd(text, from, isB64Token);
+    while (code(text, end) === EQUALS) end++;
+    return end;
+  },
+  decide: (text, start, end) => {
     // A trailing dot ends the sentence, not the token.
     while (end > start && text.charCodeAt(end - 1) === DOT) end--;
     return end - start >= 16 && looksRandom(text.slice(start, end)) ? end : -1;
   },
+  secondLine: [String.raw`\b(?:[Bb]earer|BEARER)[\t ]{1,16}[A-Za-z0-9._~+/-]{16,}=*`],
 });
 
+const isBase64Char = (c: number): boolean => isAlnumCode(c) || c === PLUS || c === SLASH;
+
+// Characters of a secret value. It may contain dots but never ends with one (sentence punctuation).
+const isSecretChar = (c: number): boolean =>
+  isWordCode(c) || c === PLUS || c === SLASH || c === 126 || c === 33 || c === 64 || c === 35 || c === 36 || c === 37 || c === 94 || c === 38 || c === 42 || c === EQUALS || c === DASH;
+const isSecretCharOrDot = (c: number): boolean => isSecretChar(c) || c === DOT;
+
+// A password value: anything up to a space, a quote, a separator or a bracket (markers start with "[").
+const isPasswordChar = (c: number): boolean =>
+  c > 32 && c < 127 && c !== 34 && c !== 39 && c !== 96 && c !== 44 && c !== 59 && c !== 38 && c !== BACKSLASH && c !== 91 && c !== 93 && c !== 60 && c !== 62 && c !== 123 && c !== 125;
+
+const MAX_PASSWORD = 128;
+
 const secrets: Detector[] = [
-  patternDetector({
+  namedValueDetector({
     kind: "secret",
-    pattern: /\b(?:[Bb]asic|BASIC)[\t ]+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/g,
-    group: 1,
+    name: /\b(?:[Bb]asic|BASIC)[\t ]{1,16}/g,
     minLength: 12,
     precheck: hasAny(["Basic", "basic", "BASIC"]),
-    check: (text, start, end) => (isBasicCredentials(text.slice(start, end)) ? end : -1),
+    value: (text, from) => {
+      let end = runEnd(text, from, isBase64Char);
+      let pad = 0;
+      while (code(text, end) === EQUALS && pad < 2) {
+        end++;
+        pad++;
+      }
+      return end;
+    },
+    // More base64 or padding after the value: not one credential.
+    decide: (text, start, end) =>
+      end - start >= 6 && code(text, end) !== EQUALS && isBasicCredentials(text.slice(start, end)) ? end : -1,
+    secondLine: [String.raw`\b(?:[Bb]asic|BASIC)[\t ]{1,16}[A-Za-z0-9+/]{6,}={0,2}`],
+  }),
+  namedValueDetector({
+    // A name ending in one of these words (api_key, clientSecret, ACCESS_TOKEN, db_password, AccountKey, sig, …),
+    // an optional plural "s", a few separator characters (quotes, escaped quotes, `:`, `=`, `=>`), then a value
+    // of 20+ characters that looks random.
+    kind: "secret",
+    name: /(?:key|secret|token|passw(?:or)?d|pwd|credential|sig)s?[\t "'\x60:=>\\]{1,8}/gi,
+    minLength: 24,
+    value: (text, from) => {
+      if (!isSecretChar(code(text, from))) return from;
+      let end = runEnd(text, from, isSecretCharOrDot);
+      while (end > from && text.charCodeAt(end - 1) === DOT) end--;
+      return end;
+    },
+    decide: (text, start, end) => (end - start >= 20 && isHighEntropySecret(text.slice(start, end)) ? end : -1),
+    secondLine: [
+      String.raw`(?i:key|secret|token|passw(?:or)?d|pwd|credential|sig)s?[\t "'\x60:=>\\]{1,8}[A-Za-z0-9_+/~!@#$%^&*=-][A-Za-z0-9_+/~!@#$%^&*.=-]{18,}[A-Za-z0-9_+/~!@#$%^&*=-]`,
+    ],
+  }),
+  namedValueDetector({
+    // Short passwords: any value with a digit or mixed case after a password name and an assignment.
+    kind: "secret",
+    name: /(?:passw(?:or)?d|pwd|passphrase)\\?["'\x60]?[\t ]{0,8}(?:=>|:=|[:=])[\t ]{0,8}(?:\\?["'\x60])?/gi,
+    minLength: 8,
+    // Read at most one character past the longest password, so a long run costs a constant per name.
+    value: (text, from) => runEnd(text, from, isPasswordChar, from + MAX_PASSWORD + 1),
+    decide: (text, start, end) => (end - start >= 4 && end - start <= MAX_PASSWORD && looksRandom(text.slice(start, end)) ? end : -1),
+    secondLine: [String.raw`(?i:passw(?:or)?d|pwd|passphrase)["'\x60]?[\t ]{0,8}(?:=>|:=|[:=])[\t ]{0,8}["'\x60]?[!#$%()*+./0-9:=?@A-Z^_a-z|~-]{4,128}`],
   }),
   patternDetector({
-    // A name ending in one of these words (api_key, clientSecret, ACCESS_TOKEN, db_password, …), an optional
-    // plural "s", a few separator characters (quotes, escaped quotes, `:`, `=`, `=>`), then a value of 20+ characters.
+    // The password of URL user information: scheme://user:password@host.
     kind: "secret",
-    pattern: new RegExp(
-      String.raw`(?:key|secret|token|passw(?:or)?d|credential)s?[\t "'\x60:=>\\]{1,8}(${SECRET_CHAR}${SECRET_CHAR_OR_DOT}{18,}${SECRET_CHAR})`,
-      "gi",
-    ),
+    pattern: /\b[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\/[^\s/?#@:]{1,128}:([^\s/?#@]{1,256})(?=@)/g,
     group: 1,
-    minLength: 24,
-    check: (text, start, end) => (isHighEntropySecret(text.slice(start, end)) ? end : -1),
+    minLength: 10,
+    precheck: (text) => text.includes("://"),
+    secondLine: [String.raw`[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s/?#@:]{1,128}:[^\s/?#@]{1,256}@`],
   }),
 ];
+
+const BEGIN = "-----BEGIN ";
+const DASHES = "-----";
+const MAX_PEM_LABEL = 64;
+
+const privateKeys: Detector = {
+  kind: "private_key",
+  minLength: 20,
+  needsDigit: false,
+  secondLine: [String.raw`-----BEGIN [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)?-----|$)`],
+  scan(text, findings) {
+    let from = 0;
+    let at: number;
+    while ((at = text.indexOf(BEGIN, from)) !== -1) {
+      const labelStart = at + BEGIN.length;
+      const labelEnd = text.indexOf(DASHES, labelStart);
+      from = labelStart;
+      if (labelEnd === -1) return;
+      if (labelEnd - labelStart > MAX_PEM_LABEL) continue;
+      const label = text.slice(labelStart, labelEnd);
+      if (!label.includes("PRIVATE KEY")) {
+        from = labelEnd;
+        continue;
+      }
+      const endLine = `-----END ${label}-----`;
+      const endAt = text.indexOf(endLine, labelEnd);
+      // A key whose END is missing (cut, or pasted in part) is redacted to the end of the text.
+      const end = endAt === -1 ? text.length : endAt + endLine.length;
+      findings.add(at, end, "private_key");
+      if (endAt === -1) return;
+      from = end;
+    }
+  },
+};
 
 // Email: found by scanning out from each "@" rather than by a regex, which would retry the local part
 // at every position of a long word run (quadratic) and cannot bound it to 64 characters cheaply.
@@ -243,7 +489,7 @@ function isAddressCode(c: number, local: boolean): boolean {
 }
 
 function isLetterCode(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isNonAsciiLetter(c);
+  return isUpperCode(c) || isLowerCode(c) || isNonAsciiLetter(c);
 }
 
 /** End of a valid domain starting at `from` (labels of letters, digits and inner dashes; a letter TLD), or -1. */
@@ -274,6 +520,7 @@ const emails: Detector = {
   kind: "email",
   minLength: 6,
   needsDigit: false,
+  secondLine: [String.raw`[\p{L}\p{N}._%+-]{1,64}(?:@|%40)[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})*\.\p{L}{2,63}`],
   scan(text, findings) {
     let at = text.indexOf("@");
     while (at !== -1) {
@@ -296,14 +543,19 @@ const emails: Detector = {
   },
 };
 
+// Between digit groups: one space, dash, dot or slash (NBSP, thin spaces and dash-like characters are folded to
+// these by the normalised view).
+const SEP = "[ ./-]";
+
 /** Card numbers: Luhn-valid; unseparated runs must start with 2-6 (the card networks), which rules out epoch-millisecond timestamps. */
 const cardNumbers = patternDetector({
   kind: "card_number",
-  // \b first: a position inside a digit run fails at once (twice as fast on digit-rich text).
-  pattern: /\b(?:\d{4}(?: (?:\d{4} \d{4} \d{4}|\d{6} \d{4,5})|-(?:\d{4}-\d{4}-\d{4}|\d{6}-\d{4,5}))|[2-6]\d{12,18})/g,
+  // Bounded: at most 23 characters per attempt. \b first: a position inside a digit run fails at once.
+  pattern: new RegExp(String.raw`\b(?:\d{4}${SEP}(?:\d{4}${SEP}\d{4}${SEP}\d{4}|\d{6}${SEP}\d{4,5})|[2-6]\d{12,18})`, "g"),
   minLength: 13,
   needsDigit: true,
   check: (text, start, end) => (numberBoundaries(text, start, end) && luhnValid(text.slice(start, end)) ? end : -1),
+  secondLine: [String.raw`\b(?:[0-9]{4}[ ./-](?:[0-9]{4}[ ./-][0-9]{4}[ ./-][0-9]{4}|[0-9]{6}[ ./-][0-9]{4,5})|[2-6][0-9]{12,18})\b`],
 });
 
 const ibans = patternDetector({
@@ -320,27 +572,30 @@ const ibans = patternDetector({
     }
     return -1;
   },
+  secondLine: [String.raw`\b[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)\b`],
 });
 
 const usSsns = patternDetector({
   kind: "us_ssn",
-  pattern: /\b\d{3}-\d{2}-\d{4}\b/g,
+  pattern: new RegExp(String.raw`\b\d{3}${SEP}\d{2}${SEP}\d{4}\b`, "g"),
   minLength: 11,
   needsDigit: true,
   check: (text, start, end) => (numberBoundaries(text, start, end) && usSsnValid(text.slice(start, end)) ? end : -1),
+  secondLine: [String.raw`\b[0-9]{3}[ ./-][0-9]{2}[ ./-][0-9]{4}\b`],
 });
 
 const phones = patternDetector({
   kind: "phone",
+  // Every alternative is bounded (at most about 80 characters per attempt).
   pattern: new RegExp(
     [
       // E.164: "+" and country code, then digits, optionally grouped by single separators, "(0)" or "(area)".
-      String.raw`\+[1-9](?:\d{7,14}|\d{0,2}(?:[ .-]?\(\d{1,4}\)[ .-]?\d{1,10}|[ .-]\d{1,10}){1,6})`,
+      String.raw`\+[1-9](?:\d{7,14}|\d{0,2}(?:${SEP}?\(\d{1,4}\)${SEP}?\d{1,10}|${SEP}\d{1,10}){1,6})`,
       // NANP: (415) 555-0123, 415-555-0123, 415.555.0123, 415 555 0123, 1-800-555-0199.
-      String.raw`(?:\b1[ .-])?(?:\([2-9]\d{2}\) ?|\b[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}`,
+      String.raw`(?:\b1${SEP})?(?:\([2-9]\d{2}\) ?|\b[2-9]\d{2}${SEP})[2-9]\d{2}${SEP}\d{4}`,
       // Trunk-0 national numbers: 020 7946 0958, 07700 900123, 030 1234 5678, 01 23 45 67 89.
-      String.raw`\b0\d(?:[ .-]\d{2}){4}`,
-      String.raw`\b0\d{1,4}[ -]\d{3,4}[ -]?\d{3,4}`,
+      String.raw`\b0\d(?:${SEP}\d{2}){4}`,
+      String.raw`\b0\d{1,4}[ ./-]\d{3,4}[ ./-]?\d{3,4}`,
     ].join("|"),
     "g",
   ),
@@ -357,10 +612,16 @@ const phones = patternDetector({
     const digits = countDigits(text, start, end);
     return digits >= 8 && digits <= 15 ? end : -1;
   },
+  secondLine: [
+    String.raw`\+[1-9](?:[0-9]{7,14}|[0-9]{0,2}(?:[ ./-]?\([0-9]{1,4}\)[ ./-]?[0-9]{1,10}|[ ./-][0-9]{1,10}){1,6})`,
+    String.raw`(?:\b1[ ./-])?(?:\([2-9][0-9]{2}\) ?|\b[2-9][0-9]{2}[ ./-])[2-9][0-9]{2}[ ./-][0-9]{4}\b`,
+    String.raw`\b0[0-9](?:[ ./-][0-9]{2}){4}\b`,
+  ],
 });
 
 /** Every built-in detector, in priority order. */
 export const DETECTORS: readonly Detector[] = [
+  privateKeys,
   ...apiKeys,
   ...awsKeys,
   githubTokens,

@@ -1,15 +1,24 @@
 /**
- * Redaction of serialized payloads, in-process, before any span or record holds them.
+ * Redaction of serialized payloads and exported strings, in-process, before any span or record holds them.
  *
- * Strings are scanned by the user patterns, then the built-in detectors in priority order; a
- * character claimed by one finding cannot be claimed by a later one. Trees (the output of
- * `toJsonSafe`) are walked once, copy-on-write: path rules, then key rules, then secret-named keys
- * replace whole values; every other string is scanned.
+ * A string is matched on its normalised view (normalize.ts) and replaced on the original: the user patterns
+ * first, then the built-in detectors in priority order (a character claimed by one finding cannot be claimed by a
+ * later one), then base64 / base64url runs that decode to text holding a finding. A string that is itself JSON is
+ * parsed and redacted as a tree. Trees (the output of `toJsonSafe`) are walked once, copy-on-write: path rules,
+ * then key rules, then secret-named keys replace whole values; every other string, and every object key, is
+ * scanned; a value split across two consecutive strings (two messages of one request) is found at their junction.
+ *
+ * Every step is linear in the length of its input, and the input is bounded by the caller: payloads are cut to
+ * their byte budget before they are scanned (content.ts).
  */
 
+import { Buffer } from "node:buffer";
+import { createHmac } from "node:crypto";
 import type { JsonSafe } from "../json-safe.js";
+import { looksRandom } from "./checks.js";
 import { resolveRedactionOptions, type ResolvedRedaction } from "./config.js";
 import { Findings } from "./findings.js";
+import { normalize, originalRange } from "./normalize.js";
 import { isSecretKey } from "./secret-keys.js";
 import type { RedactionOptions, RedactionResult } from "./types.js";
 
@@ -27,6 +36,17 @@ const DIGIT = /\d/;
 // 13 digits: the shortest card number.
 const MIN_SCANNED_INTEGER = 1e12;
 const NO_STATES: readonly number[] = Object.freeze([]);
+/** Decoding levels: base64 inside base64, JSON inside a JSON string; each level is linear, so the total is too. */
+const MAX_NESTING = 2;
+/** Shortest base64 run decoded (12 bytes of text: a short e-mail address or a card number). */
+const MIN_BASE64_RUN = 16;
+/** Characters on each side of the junction of two consecutive strings that are scanned together. */
+const JUNCTION_WINDOW = 64;
+/** Characters scanned at once in a long string, and how far past its end a window reads (longer than a PEM key). */
+const WINDOW = 56 * 1024;
+const WINDOW_MARGIN = 8 * 1024;
+/** How two consecutive strings are joined for the junction scan: as typed across a boundary, or as two words. */
+const JOINERS = ["", " "] as const;
 
 /** Sets `out[key]`, defining `__proto__` as data so it never replaces the output's prototype. */
 function setKey(out: JsonObject, key: string, value: JsonSafe): void {
@@ -37,30 +57,61 @@ function setKey(out: JsonObject, key: string, value: JsonSafe): void {
   }
 }
 
-function copyObject(source: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const key in source) if (Object.hasOwn(source, key)) setKey(out, key, source[key]);
-  return out;
+function increment(counts: Record<string, number>, kind: string, by = 1): void {
+  counts[kind] = (counts[kind] ?? 0) + by;
 }
 
-function increment(counts: Record<string, number>, kind: string): void {
-  counts[kind] = (counts[kind] ?? 0) + 1;
+const isBase64RunCode = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95;
+
+/** Whether decoded bytes are text worth scanning: valid UTF-8, no control characters but tab and line breaks. */
+function isText(decoded: string): boolean {
+  for (let i = 0; i < decoded.length; i++) {
+    const c = decoded.charCodeAt(i);
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f || c === 0xfffd) return false;
+  }
+  return decoded.length > 0;
+}
+
+/** Whether a string is shaped like a JSON object or array (first and last non-space characters). */
+function looksLikeJson(text: string): boolean {
+  let start = 0;
+  let end = text.length - 1;
+  while (start < end && text.charCodeAt(start) <= 32) start++;
+  while (end > start && text.charCodeAt(end) <= 32) end--;
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end);
+  return end > start && ((first === 123 && last === 125) || (first === 91 && last === 93));
+}
+
+/** A range found at the junction of two strings, applied to one of them before it is scanned. */
+interface Seed {
+  start: number;
+  end: number;
+  kind: string;
+  /** The other part of the same value carries the count. */
+  counted: boolean;
 }
 
 /**
- * Replaces secrets and personal data in payload strings and `toJsonSafe` trees.
+ * Replaces secrets and personal data in payload strings, `toJsonSafe` trees and every other exported string
+ * (names, tags, keys, error texts).
  *
- * Built-in detectors (see {@link RedactionOptions.detectors}): API keys (`sk-…`, `sk-ant-…`, Slack
- * `xox?-…`), AWS access key ids and secret keys, GitHub tokens, JWTs, `Bearer` tokens, generic secrets
- * (HTTP Basic credentials; a random-looking value of 20+ characters with Shannon entropy of at least
- * 3.0 bits per character after a name ending in key/secret/token/password/passwd/credential; the whole
- * string value of an object key named like a secret), email addresses, phone numbers, Luhn-valid card
- * numbers, mod-97-valid IBANs and US SSNs.
+ * Built-in detectors (see {@link RedactionOptions.detectors}): PEM private keys; API keys (`sk-…`, `sk-ant-…`,
+ * Slack `xox?-…`, Stripe `sk_live_…`/`rk_live_…`/`pk_live_…`, Google `AIza…`, Azure AD client secrets), AWS
+ * access key ids and secret keys, GitHub tokens, JWTs, `Bearer` tokens, generic secrets (HTTP Basic credentials;
+ * a random-looking value of 20+ characters after a name ending in key/secret/token/password/credential; a
+ * password after a password name; the password in `scheme://user:password@`; the whole string value of an
+ * object key named like a secret), email addresses, phone numbers, Luhn-valid card numbers, mod-97-valid IBANs
+ * and US SSNs. Matching runs on a normalised form: percent-decoded, NFKC, invisible characters removed, any
+ * space or dash between digit groups; base64 runs that decode to text are scanned as that text.
  *
  * In a tree:
- * - object keys are kept as they are and are not scanned (a key that is itself an email address stays);
+ * - object keys are scanned like strings (a key holding an address becomes its marker; two keys that become
+ *   the same are told apart by `#2`, `#3`, …), and key and path rules read the original key;
  * - a value matched by a rule's `paths` or `keys`, or a non-empty string under a secret-named key, is
- *   replaced whole; other strings are scanned;
+ *   replaced whole; other strings are scanned, a string that is JSON as a tree;
+ * - a value split over two consecutive strings (64 characters either side of their junction) is replaced in both;
  * - numbers, booleans and null are kept, except integers of 13 or more digits, which are scanned as
  *   their decimal text (a card number stored as a number) and become a string when something is found;
  * - a subtree nested deeper than 500 levels (which `toJsonSafe` never produces) becomes `"[MaxDepth]"`.
@@ -68,16 +119,30 @@ function increment(counts: Record<string, number>, kind: string): void {
  * The methods never throw and never mutate their input. When nothing is found the input itself is
  * returned (no copy); otherwise only the containers on the way to a replacement are copied.
  * Should redaction fail unexpectedly, the value is `"[Unredactable]"`: nothing leaves unredacted.
+ * Time is linear in the input; callers bound the input (payloads are cut to their budget before the scan).
  */
 export class Redactor {
   private readonly _config: ResolvedRedaction;
-  // Reused by every string scan: a scan that finds nothing allocates nothing.
-  private readonly _findings = new Findings();
+  // Reused by every scan, one pair per decoding level: a scan that finds nothing allocates nothing.
+  private readonly _findings: Findings[] = [];
+  private readonly _viewFindings: Findings[] = [];
+  private readonly _windowFindings: Findings[] = [];
+  // Decoding level of the walk in progress (0, or inside a JSON string).
+  private _level = 0;
+  // Junctions of the walk in progress: string leaves are numbered in walk order.
+  private _leaf = 0;
+  private _junctions = false;
+  // The previous string leaf under each key ("content" of the previous message, the previous array element).
+  private _previous = new Map<string, string>();
+  private _leafKey = "";
+  private readonly _leafIndex = new Map<string, number>();
+  private _seeds: Map<number, Seed[]> | undefined;
+  private _tailSeeds = false;
 
   /**
    * Validates and compiles the options once. Throws a `ConfigurationError` naming the option for an
    * unknown detector, a rule without a name or anything to match, an invalid or empty-matching
-   * pattern, an unsupported path, an unknown replacement, or a missing or short HMAC key.
+   * pattern, an unsupported path, an unknown replacement, or a short HMAC key.
    * @param env where `LANGCHAIN_OTEL_REDACTION_KEY` is read (default: `process.env`)
    */
   constructor(options: RedactionOptions = {}, env: Env = process.env) {
@@ -88,7 +153,7 @@ export class Redactor {
   redactString(text: string): RedactionResult<string> {
     const counts: Record<string, number> = {};
     try {
-      return { value: this._string(text, counts), counts };
+      return { value: this._string(text, counts, undefined), counts };
     } catch {
       return { value: UNREDACTABLE, counts: {} };
     }
@@ -96,16 +161,32 @@ export class Redactor {
 
   /** Redacts a JSON-safe tree (the output of `toJsonSafe`); the same tree when nothing was found. */
   redactTree(tree: JsonSafe): RedactionResult<JsonSafe> {
-    const counts: Record<string, number> = {};
     try {
-      const paths = this._config.paths;
-      if (paths === undefined) return { value: this._node(tree, NO_STATES, 0, counts), counts };
-      const rule = paths.matchedRule(paths.initial);
-      if (rule !== -1) return { value: this._whole(tree, this._config.ruleNames[rule], counts), counts };
-      return { value: this._node(tree, paths.initial, 0, counts), counts };
+      let counts: Record<string, number> = {};
+      this._startWalk(true, undefined);
+      let value = this._root(tree, counts);
+      if (this._tailSeeds) {
+        // A value split over two strings was found after the first of them had been written: walk again with
+        // both parts known from the start.
+        counts = {};
+        this._startWalk(false, this._seeds);
+        value = this._root(tree, counts);
+      }
+      this._startWalk(false, undefined);
+      return { value, counts };
     } catch {
+      this._startWalk(false, undefined);
       return { value: UNREDACTABLE, counts: {} };
     }
+  }
+
+  /**
+   * Keyed digest (HMAC-SHA-256, lower-case hex) of a value's text: the deployment's key
+   * (`LANGCHAIN_OTEL_REDACTION_KEY` or the `hmacKey` option), else a random per-process key. What policy `none`
+   * and truncation markers under `redacted` carry instead of a bare hash, which anyone could confirm by guessing.
+   */
+  digest(text: string): string {
+    return createHmac("sha256", this._config.hmacKey).update(text, "utf8").digest("hex");
   }
 
   /** Adds `counts` into `into`, kind by kind (for a span that sums several payloads). */
@@ -115,10 +196,55 @@ export class Redactor {
     }
   }
 
-  private _string(text: string, counts: Record<string, number>): string {
-    const config = this._config;
-    const findings = this._findings;
+  private _startWalk(junctions: boolean, seeds: Map<number, Seed[]> | undefined): void {
+    this._leaf = 0;
+    this._junctions = junctions;
+    this._previous.clear();
+    this._seeds = seeds;
+    this._tailSeeds = false;
+  }
+
+  private _root(tree: JsonSafe, counts: Record<string, number>): JsonSafe {
+    const paths = this._config.paths;
+    if (paths === undefined) return this._node(tree, NO_STATES, 0, counts);
+    const rule = paths.matchedRule(paths.initial);
+    if (rule !== -1) return this._whole(tree, this._config.ruleNames[rule], counts);
+    return this._node(tree, paths.initial, 0, counts);
+  }
+
+  private _findingsAt(list: Findings[], level: number): Findings {
+    let findings = list[level];
+    if (findings === undefined) list[level] = findings = new Findings();
     findings.reset();
+    return findings;
+  }
+
+  /**
+   * Adds every finding of `text` (original positions) to `findings`, after any already there. A long text is
+   * scanned in windows of {@link WINDOW} characters, each read {@link WINDOW_MARGIN} characters further so that a
+   * value across a window's end is seen whole; a finding belongs to the window it starts in. (The work per
+   * character stays the same at any length: a window fits the processor's caches.)
+   */
+  private _scan(text: string, findings: Findings, level: number): void {
+    if (text.length <= WINDOW + WINDOW_MARGIN) {
+      this._scanWindow(text, findings, level);
+      return;
+    }
+    const window = this._findingsAt(this._windowFindings, level);
+    for (let from = 0; from < text.length; from += WINDOW) {
+      const last = from + WINDOW >= text.length;
+      window.reset();
+      this._scanWindow(text.slice(from, from + WINDOW + WINDOW_MARGIN), window, level);
+      for (let i = 0; i < window.size; i++) {
+        const start = window.start(i);
+        if (!last && start >= WINDOW) break;
+        findings.add(from + start, from + window.end(i), window.kind(i));
+      }
+    }
+  }
+
+  private _scanWindow(text: string, findings: Findings, level: number): void {
+    const config = this._config;
     for (const rule of config.patternRules) {
       const regex = rule.regex;
       regex.lastIndex = 0;
@@ -130,27 +256,169 @@ export class Redactor {
         else findings.add(match.index, match.index + length, rule.name);
       }
     }
-    const textLength = text.length;
+    const view = normalize(text);
+    const scanned = view.text;
+    const target = view.starts === undefined ? findings : this._findingsAt(this._viewFindings, level);
+    const length = scanned.length;
     // Looked up once, and only when a detector that needs a digit gets that far.
     let hasDigit: boolean | undefined;
     for (const detector of config.detectors) {
-      if (textLength < detector.minLength) continue;
-      if (detector.needsDigit && !(hasDigit ??= DIGIT.test(text))) continue;
-      detector.scan(text, findings);
+      if (length < detector.minLength) continue;
+      if (detector.needsDigit && !(hasDigit ??= DIGIT.test(scanned))) continue;
+      detector.scan(scanned, target);
     }
+    if (level < MAX_NESTING && config.detectors.length > 0 && length >= MIN_BASE64_RUN) this._base64(scanned, target, level);
+    if (target !== findings) {
+      for (let i = 0; i < target.size; i++) {
+        const [start, end] = originalRange(view, target.start(i), target.end(i));
+        findings.add(start, end, target.kind(i));
+      }
+    }
+  }
+
+  /** Base64 / base64url runs that decode to text holding a finding: the run is redacted as that finding's kind. */
+  private _base64(text: string, findings: Findings, level: number): void {
+    let i = 0;
+    const length = text.length;
+    while (i < length) {
+      if (!isBase64RunCode(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < length && isBase64RunCode(text.charCodeAt(i))) i++;
+      let end = i;
+      while (end < length && end - i < 2 && text.charCodeAt(end) === 61 /* = */) end++;
+      i = end;
+      if (end - start < MIN_BASE64_RUN) continue;
+      const run = text.slice(start, end);
+      if (!looksRandom(run)) continue;
+      const decoded = Buffer.from(run, run.includes("-") || run.includes("_") ? "base64url" : "base64").toString("utf8");
+      if (!isText(decoded)) continue;
+      const inner = this._findingsAt(this._findings, level + 1);
+      this._scan(decoded, inner, level + 1);
+      if (inner.size > 0) findings.add(start, end, inner.kind(0));
+    }
+  }
+
+  private _string(text: string, counts: Record<string, number>, seeds: Seed[] | undefined): string {
+    const scanned = this._text(text, counts, seeds);
+    // JSON in a string: its text is scanned as text above (kinds as in any text), then its tree for what only a
+    // tree shows (secret-named keys, escaped characters, keys).
+    if (this._level < MAX_NESTING && looksLikeJson(scanned)) return this._json(scanned, counts) ?? scanned;
+    return scanned;
+  }
+
+  private _text(text: string, counts: Record<string, number>, seeds: Seed[] | undefined): string {
+    const findings = this._findingsAt(this._findings, this._level);
+    if (seeds !== undefined) for (const seed of seeds) findings.add(seed.start, seed.end, seed.kind);
+    this._scan(text, findings, this._level);
     if (findings.size === 0) return text;
 
+    const replacement = this._config.replacement;
     let out = "";
     let from = 0;
     for (let i = 0; i < findings.size; i++) {
-      const start = findings.start(i);
+      // Ranges from one expanded character (NFKC) can touch: never step back.
+      const start = Math.max(findings.start(i), from);
       const end = findings.end(i);
+      if (end <= start) continue;
       const kind = findings.kind(i);
-      out += text.slice(from, start) + config.replacement.forString(kind, text.slice(start, end));
+      out += text.slice(from, start) + replacement.forString(kind, text.slice(start, end));
       increment(counts, kind);
       from = end;
     }
+    if (seeds !== undefined) for (const seed of seeds) if (!seed.counted) increment(counts, seed.kind, -1);
     return out + text.slice(from);
+  }
+
+  /** A JSON string redacted as a tree: its text again when something was replaced, the same text otherwise. */
+  private _json(text: string, counts: Record<string, number>): string | undefined {
+    let parsed: JsonSafe;
+    try {
+      parsed = JSON.parse(text) as JsonSafe;
+    } catch {
+      return undefined;
+    }
+    if (parsed === null || typeof parsed !== "object") return undefined;
+    const saved = { junctions: this._junctions, leaf: this._leaf, seeds: this._seeds, leafKey: this._leafKey };
+    this._level++;
+    // The nested tree is a value of its own: no junctions with the strings around it.
+    this._junctions = false;
+    this._seeds = undefined;
+    try {
+      const value = this._node(parsed, NO_STATES, 0, counts);
+      return value === parsed ? text : JSON.stringify(value);
+    } finally {
+      this._level--;
+      this._junctions = saved.junctions;
+      this._leafKey = saved.leafKey;
+      this._leaf = saved.leaf;
+      this._seeds = saved.seeds;
+    }
+  }
+
+  /** A string leaf of the walk: numbered, checked at its junction with the previous one, scanned. */
+  private _leafString(text: string, counts: Record<string, number>): string {
+    const index = this._leaf++;
+    if (this._junctions && text !== "") {
+      const previous = this._previous.get(this._leafKey);
+      if (previous !== undefined) this._junction(previous, text, this._leafIndex.get(this._leafKey)!, index);
+      this._previous.set(this._leafKey, text);
+      this._leafIndex.set(this._leafKey, index);
+    }
+    return this._string(text, counts, this._seeds?.get(index));
+  }
+
+  /**
+   * Scans the end of `previous` joined to the start of `current`; a finding across the join seeds both leaves,
+   * unless it only extends what either side holds alone (an address followed by a word is not a split value).
+   */
+  private _junction(previous: string, current: string, previousIndex: number, index: number): void {
+    const tail = previous.slice(-JUNCTION_WINDOW);
+    const head = current.slice(0, JUNCTION_WINDOW);
+    const findings = this._findingsAt(this._findings, MAX_NESTING + 1);
+    let alone: { tail: Findings; head: Findings } | undefined;
+    for (const joiner of JOINERS) {
+      findings.reset();
+      const joined = tail + joiner + head;
+      this._scan(joined, findings, MAX_NESTING);
+      const headStart = tail.length + joiner.length;
+      for (let i = 0; i < findings.size; i++) {
+        const start = findings.start(i);
+        const end = findings.end(i);
+        if (start >= tail.length || end <= headStart) continue;
+        if (alone === undefined) {
+          alone = { tail: this._findingsAt(this._findings, MAX_NESTING + 2), head: this._findingsAt(this._findings, MAX_NESTING + 3) };
+          this._scan(tail, alone.tail, MAX_NESTING);
+          this._scan(head, alone.head, MAX_NESTING);
+        }
+        // The head holds the value by itself: what precedes it in the tail is glue ("pw" + "a@example.com").
+        if (covers(alone.head, 0, end - headStart)) continue;
+        const kind = findings.kind(i);
+        this._seed(previousIndex, { start: previous.length - tail.length + start, end: previous.length, kind, counted: false });
+        this._seed(index, { start: 0, end: end - headStart, kind, counted: true });
+        // The previous leaf is already written: a second walk applies its part.
+        this._tailSeeds = true;
+      }
+      if (this._tailSeeds) return;
+    }
+  }
+
+  private _seed(index: number, seed: Seed): void {
+    this._seeds ??= new Map();
+    const list = this._seeds.get(index);
+    if (list === undefined) this._seeds.set(index, [seed]);
+    else list.push(seed);
+  }
+
+  /** An object key, scanned like a string (no junctions, no JSON): the same key when nothing was found. */
+  private _key(key: string, counts: Record<string, number>): string {
+    if (key.length < 6) return key;
+    const findings = this._findingsAt(this._findings, this._level);
+    this._scan(key, findings, this._level);
+    if (findings.size === 0) return key;
+    return this._text(key, counts, undefined);
   }
 
   private _whole(value: JsonSafe, kind: string, counts: Record<string, number>): string {
@@ -159,11 +427,11 @@ export class Redactor {
   }
 
   private _node(node: JsonSafe, states: readonly number[], depth: number, counts: Record<string, number>): JsonSafe {
-    if (typeof node === "string") return this._string(node, counts);
+    if (typeof node === "string") return this._leafString(node, counts);
     if (typeof node === "number") {
       if (!this._config.scanLongIntegers || !Number.isSafeInteger(node) || Math.abs(node) < MIN_SCANNED_INTEGER) return node;
       const text = String(node);
-      const redacted = this._string(text, counts);
+      const redacted = this._string(text, counts, undefined);
       return redacted === text ? node : redacted;
     }
     if (node === null || typeof node !== "object") return node;
@@ -178,7 +446,10 @@ export class Redactor {
         const childStates = paths === undefined || states.length === 0 ? NO_STATES : paths.child(states, undefined, i);
         const rule = childStates.length === 0 ? -1 : paths!.matchedRule(childStates);
         if (rule !== -1) next = this._whole(child, this._config.ruleNames[rule], counts);
-        else next = this._node(child, childStates, depth + 1, counts);
+        else {
+          if (typeof child === "string") this._leafKey = "[]";
+          next = this._node(child, childStates, depth + 1, counts);
+        }
         if (next !== child) {
           out ??= node.slice();
           out[i] = next;
@@ -201,17 +472,56 @@ export class Redactor {
         const keyRule = config.keyRuleLengths.has(key.length) ? config.keyRules.get(key.toLowerCase()) : undefined;
         if (keyRule !== undefined) {
           next = this._whole(child, keyRule, counts);
-        } else if (config.secretKeys && typeof child === "string" && child !== "" && isSecretKey(key)) {
+        } else if (config.secretKeys && typeof child === "string" && child !== "" && !isReplacement(child) && isSecretKey(key)) {
+          // Counted as a leaf all the same, so leaf numbers do not depend on what is found.
+          this._leaf++;
           next = this._whole(child, "secret", counts);
         } else {
+          if (typeof child === "string") this._leafKey = key;
           next = this._node(child, childStates, depth + 1, counts);
         }
       }
-      if (next !== child) {
-        out ??= copyObject(node);
-        setKey(out, key, next);
+      const nextKey = this._key(key, counts);
+      if (next !== child || nextKey !== key) {
+        out ??= copyUntil(node, key);
+        setKey(out, uniqueKey(out, nextKey), next);
+      } else if (out !== undefined) {
+        setKey(out, uniqueKey(out, key), child);
       }
     }
     return out ?? node;
+  }
+}
+
+/** Whether one finding covers all of [start, end). */
+function covers(findings: Findings, start: number, end: number): boolean {
+  for (let i = 0; i < findings.size; i++) if (findings.start(i) <= start && findings.end(i) >= end) return true;
+  return false;
+}
+
+/** Whether a whole string is one replacement already (`[REDACTED:kind]` or a `[kind:hex]` pseudonym). */
+function isReplacement(value: string): boolean {
+  return value.charCodeAt(0) === 91 && value.charCodeAt(value.length - 1) === 93 && REPLACEMENT_TOKEN.test(value);
+}
+
+const REPLACEMENT_TOKEN = /^\[(?:REDACTED:[^\[\]]{1,64}|[^\[\]]{1,64}:[0-9a-f]{12})\]$/;
+
+/** A copy of `source`'s entries before `stop`, in order (the start of a copy that changes from there on). */
+function copyUntil(source: JsonObject, stop: string): JsonObject {
+  const out: JsonObject = {};
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    if (key === stop) break;
+    setKey(out, key, source[key]);
+  }
+  return out;
+}
+
+/** `key`, or `key#2`, `key#3`, … when a redacted key already took it. */
+function uniqueKey(out: JsonObject, key: string): string {
+  if (!Object.hasOwn(out, key)) return key;
+  for (let n = 2; ; n++) {
+    const candidate = `${key}#${n}`;
+    if (!Object.hasOwn(out, candidate)) return candidate;
   }
 }

@@ -10,6 +10,7 @@ import type { Buffer } from "node:buffer";
  * reports its own {@link RedactionRule.name}.
  */
 export type RedactionKind =
+  | "private_key"
   | "api_key"
   | "aws_access_key"
   | "github_token"
@@ -74,9 +75,11 @@ export interface RedactionOptions {
    */
   replacement?: "marker" | "hmac";
   /**
-   * Key of the `"hmac"` replacement, at least 16 bytes (a string counts its UTF-8 bytes).
-   * Required for `"hmac"`, ignored otherwise. Env: `LANGCHAIN_OTEL_REDACTION_KEY`.
-   * @default the value of LANGCHAIN_OTEL_REDACTION_KEY
+   * The deployment's HMAC key, at least 16 bytes (a string counts its UTF-8 bytes): the key of `"hmac"`
+   * pseudonyms and of the keyed digests that policy `none` and truncated payloads carry. Env:
+   * `LANGCHAIN_OTEL_REDACTION_KEY`. With neither set, a random key is drawn once per process: pseudonyms and
+   * digests then join records of that process only, and nobody (not even you) can recompute them.
+   * @default the value of LANGCHAIN_OTEL_REDACTION_KEY, else a random per-process key
    */
   hmacKey?: string | Buffer;
 }

@@ -30,11 +30,11 @@ interface TreeCase {
 
 const treeCases: TreeCase[] = [
   {
-    name: "strings at any depth are scanned; keys are kept and not scanned",
+    name: "strings and object keys at any depth are scanned (a key holding an address is redacted too)",
     options: {},
     input: { "jane@example.com": "hi", a: [{ b: "write to jane@example.com" }, "card 4111111111111111"], n: 1, t: true, z: null },
-    expected: { "jane@example.com": "hi", a: [{ b: "write to [REDACTED:email]" }, "card [REDACTED:card_number]"], n: 1, t: true, z: null },
-    counts: { email: 1, card_number: 1 },
+    expected: { "[REDACTED:email]": "hi", a: [{ b: "write to [REDACTED:email]" }, "card [REDACTED:card_number]"], n: 1, t: true, z: null },
+    counts: { email: 2, card_number: 1 },
   },
   {
     name: "secret-named keys replace non-empty string values whole",
