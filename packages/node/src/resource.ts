@@ -32,16 +32,48 @@ const DETECTORS_BY_NAME: ReadonlyMap<string, ResourceDetector | undefined> = new
   ["serviceinstance", undefined],
 ]);
 
+/** The resource attribute holding the process's command-line arguments (`--api-key=sk-…` would be in every batch). */
+export const ATTR_PROCESS_COMMAND_ARGS = "process.command_args";
+
+type Redact = (text: string) => string;
+
+/** A detector's attributes without `process.command_args`, and under `redact` when given (policy `redacted`). */
+function guarded(detector: ResourceDetector, redact: Redact | undefined): ResourceDetector {
+  return {
+    detect: (config) => {
+      const detected = detector.detect(config);
+      const attributes = detected.attributes;
+      if (attributes === undefined) return detected;
+      const out: typeof attributes = {};
+      for (const [key, value] of Object.entries(attributes)) {
+        if (key === ATTR_PROCESS_COMMAND_ARGS) continue;
+        if (redact === undefined) out[key] = value;
+        else if (value instanceof Promise) out[key] = value.then((v: unknown) => redactValue(v, redact));
+        else out[key] = redactValue(value, redact) as typeof value;
+      }
+      return { ...detected, attributes: out };
+    },
+  };
+}
+
+function redactValue(value: unknown, redact: Redact): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? redact(item) : item));
+  return value;
+}
+
 /**
  * The resource detectors NodeSDK would run (its default list, or the one `OTEL_NODE_RESOURCE_DETECTORS` names),
- * followed by one that sets `service.instance.id` to `instanceId`. Detected attributes win over the SDK's
+ * followed by one that sets `service.instance.id` to `instanceId`. `process.command_args` is always left out (a
+ * secret passed on the command line would be in every batch; `process.command` and `process.executable.*` name the
+ * program); under policy `redacted`, `redact` rewrites every detected string (OTEL_RESOURCE_ATTRIBUTES included). Detected attributes win over the SDK's
  * `resource` option, and the last detector wins over the others, so the resource carries exactly `instanceId`.
  */
-export function resourceDetectors(instanceId: string): ResourceDetector[] {
+export function resourceDetectors(instanceId: string, redact?: Redact): ResourceDetector[] {
   const pinned: ResourceDetector = { detect: () => ({ attributes: { [ATTR_SERVICE_INSTANCE_ID]: instanceId } }) };
   const names = getStringListFromEnv("OTEL_NODE_RESOURCE_DETECTORS") ?? ["all"];
   if (names.includes("none")) return [pinned];
-  if (names.includes("all")) return [processDetector, hostDetector, osDetector, envDetector, pinned];
+  if (names.includes("all")) return [...[processDetector, hostDetector, osDetector, envDetector].map((d) => guarded(d, redact)), pinned];
   const detectors: ResourceDetector[] = [];
   for (const name of names) {
     if (!DETECTORS_BY_NAME.has(name)) {
@@ -49,7 +81,7 @@ export function resourceDetectors(instanceId: string): ResourceDetector[] {
       continue;
     }
     const detector = DETECTORS_BY_NAME.get(name);
-    if (detector !== undefined) detectors.push(detector);
+    if (detector !== undefined) detectors.push(guarded(detector, redact));
   }
   return [...detectors, pinned];
 }

@@ -1,4 +1,4 @@
-import { LangChainInstrumentation, RunIdGenerator } from "@langchain-otel/instrumentation";
+import { LangChainInstrumentation, RunIdGenerator, type Redactor } from "@langchain-otel/instrumentation";
 import { logs } from "@opentelemetry/api";
 import { envSnapshot } from "@langchain-otel/instrumentation/internal";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
@@ -13,6 +13,11 @@ import { readAppName, resolveSettings, type Settings } from "./settings.js";
 import type { LangChainOtelHandle, LangChainOtelOptions } from "./types.js";
 
 export { getHandle };
+
+/** Resource attributes through the redactor under policy `redacted` (what it finds is replaced, as in payloads). */
+function resourceRedaction(redactor: Redactor | undefined): ((text: string) => string) | undefined {
+  return redactor === undefined ? undefined : (text) => redactor.redactString(text).value;
+}
 
 /** The NodeSDK's configuration: run-derived IDs, the instrumentation, the pipeline's processors, the resource. */
 function sdkConfiguration(
@@ -31,7 +36,7 @@ function sdkConfiguration(
     // Lowest precedence: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (read by the SDK's detectors) win over it.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.defaultServiceName })),
     // The SDK's own detectors, the last of them pinning service.instance.id to ours.
-    resourceDetectors: resourceDetectors(instanceId),
+    resourceDetectors: resourceDetectors(instanceId, resourceRedaction(settings.tracing.redactor)),
   };
   if (settings.serviceName !== undefined) config.serviceName = settings.serviceName;
   if (!settings.metricsFromEnv) config.metricReaders = [];

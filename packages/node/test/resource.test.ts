@@ -24,19 +24,34 @@ describe("resourceDetectors", () => {
   const pinnedLast = (detectors: ReturnType<typeof resourceDetectors>, id: string) =>
     detectors.at(-1)!.detect({}).attributes?.["service.instance.id"] === id;
 
-  it("runs NodeSDK's default detectors (but its random instance ID), then pins ours", () => {
+  /** The attribute keys a list of detectors yields, in one sorted list. */
+  const keysOf = (detectors: ReturnType<typeof resourceDetectors>) =>
+    Object.keys(detectResources({ detectors }).attributes).sort();
+
+  it("runs NodeSDK's default detectors (but its random instance ID) without process.command_args, then pins ours", () => {
     const detectors = resourceDetectors("i-1");
-    expect(detectors.slice(0, -1)).toEqual([processDetector, hostDetector, osDetector, envDetector]);
+    const sdkKeys = keysOf([processDetector, hostDetector, osDetector, envDetector]);
+    expect(sdkKeys).toContain("process.command_args");
+    expect(keysOf(detectors.slice(0, -1))).toEqual(sdkKeys.filter((key) => key !== "process.command_args"));
     expect(pinnedLast(detectors, "i-1")).toBe(true);
   });
 
   it("follows OTEL_NODE_RESOURCE_DETECTORS", () => {
     vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "env,serviceinstance,os");
-    expect(resourceDetectors("i-1").slice(0, -1)).toEqual([envDetector, osDetector]);
+    expect(keysOf(resourceDetectors("i-1").slice(0, -1))).toEqual(keysOf([envDetector, osDetector]));
     vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "none");
     expect(resourceDetectors("i-1")).toHaveLength(1);
     vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "all");
     expect(resourceDetectors("i-1")).toHaveLength(5);
+  });
+
+  it("under a redact function, every detected string goes through it (OTEL_RESOURCE_ATTRIBUTES included)", () => {
+    vi.stubEnv("OTEL_RESOURCE_ATTRIBUTES", "deployment.owner=maria.kowalska%40example.org");
+    const redact = (text: string) => text.replace(/[\w.]+@example\.org/g, "[REDACTED:email]");
+    const resource = detectResources({ detectors: resourceDetectors("ours", redact) });
+    expect(resource.attributes["deployment.owner"]).toBe("[REDACTED:email]");
+    expect(resource.attributes["process.command_args"]).toBeUndefined();
+    expect(resource.attributes["service.instance.id"]).toBe("ours");
   });
 
   it("wins over a service.instance.id in OTEL_RESOURCE_ATTRIBUTES", () => {
