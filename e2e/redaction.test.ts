@@ -23,6 +23,28 @@ const SECRETS = {
   card: "4539 1488 0343 6467",
   phone: "+44 20 7946 0958",
 };
+/** Evasions of the detectors the app appends to its question: each must be redacted all the same. */
+const EVASIONS = {
+  "percent-encoded e-mail": "ana.silva%40example.net",
+  "zero-width card": "5425\u200b2334\u200c3010\u20609903",
+  "dot-separated card": "5425.2334.3010.9903",
+  "NBSP-separated SSN": "078\u00a005\u00a01120",
+  "fullwidth e-mail": "ana.silva\uff20example.net",
+  "Stripe key": "sk_live_51HxQ2kLmP0qRsT5uVwX9yA2bC3dE4fG5",
+  "password in a nested JSON string": '{"user":"ana","password":"s3cr3t-Pw"}',
+  "base64-wrapped e-mail": Buffer.from("reach me at ana.silva@example.net").toString("base64"),
+  "PEM private key": "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkGp3+\n-----END PRIVATE KEY-----",
+};
+/** What must not appear of the evasions (their raw form, and what normalising them would show). */
+const EVASION_FORBIDDEN: Record<string, string> = {
+  ...EVASIONS,
+  "evaded e-mail": "ana.silva@example.net",
+  "evaded card digits": "5425233430109903",
+  "evaded SSN": "078-05-1120",
+  "nested password": "s3cr3t-Pw",
+  "PEM body": "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkGp3+",
+  "metadata password": "hunter2",
+};
 /** The detector kinds these values are reported as (`[REDACTED:<kind>]`, `langchain.redactions.<kind>`). */
 const KINDS = ["api_key", "email", "card_number", "phone"] as const;
 
@@ -51,9 +73,9 @@ function luhnValid(number: string): boolean {
   return digits.length >= 13 && sum % 10 === 0;
 }
 
-/** The names of the forbidden values found in `text`. */
-function leaksIn(text: string): string[] {
-  return Object.entries(FORBIDDEN)
+/** The names of the forbidden values found in `text` (the plain values, and with `evasions` their evasions too). */
+function leaksIn(text: string, evasions = true): string[] {
+  return Object.entries(evasions ? { ...FORBIDDEN, ...EVASION_FORBIDDEN } : FORBIDDEN)
     .filter(([, value]) => text.includes(value))
     .map(([name]) => name);
 }
@@ -82,13 +104,15 @@ interface AppRun {
 }
 
 async function runApp(service: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<AppRun> {
-  const child = await runNode(["--import", "@langchain-otel/node/register", "src/sensitive-support.mjs"], {
+  // The key on the command line too: process.command_args must not carry it to any sink.
+  const child = await runNode(["--import", "@langchain-otel/node/register", "src/sensitive-support.mjs", `--api-key=${SECRETS.apiKey}`], {
     cwd: FIXTURES_DIR,
     env: otlpAppEnv(service, {
       E2E_API_KEY: SECRETS.apiKey,
       E2E_EMAIL: SECRETS.email,
       E2E_CARD: SECRETS.card,
       E2E_PHONE: SECRETS.phone,
+      E2E_EVASIONS: JSON.stringify(Object.values(EVASIONS)),
       ...extraEnv,
     }),
     timeoutMillis: 60_000,
@@ -145,6 +169,7 @@ describe("the app's sensitive values are what the test says they are", () => {
     expect(luhnValid(SECRETS.card)).toBe(true);
     expect(SECRETS.apiKey).toMatch(/^sk-proj-[A-Za-z0-9]{32}$/);
     expect(new Set(Object.values(FORBIDDEN)).size).toBe(Object.keys(FORBIDDEN).length);
+    expect(luhnValid("5425233430109903")).toBe(true);
   });
 });
 
@@ -184,13 +209,26 @@ describe("default content policy (redacted): nothing sensitive leaves", () => {
     }
   });
 
-  it("no raw value (nor the card's or phone's digits) is in audit/traces.jsonl, audit/logs.jsonl, Jaeger or siem/received.log", () => {
+  it("no raw value, evasion or command-line argument is in audit/traces.jsonl, audit/logs.jsonl, Jaeger or siem/received.log", () => {
     expect({
       "audit/traces.jsonl": leaksIn(files.traces),
       "audit/logs.jsonl": leaksIn(files.logs),
       "Jaeger /api/traces/<id>": [...new Set([...leaksIn(jaegerText(sinks)), ...leaksIn(jaegerDecoded(sinks))])],
       "siem/received.log": leaksIn(files.siem),
     }).toEqual({ "audit/traces.jsonl": [], "audit/logs.jsonl": [], "Jaeger /api/traces/<id>": [], "siem/received.log": [] });
+    // The resource of every span and record: no command line, and nothing raw in what is left.
+    for (const item of [...sinks.spans, ...sinks.records]) expect((item as { resource?: Record<string, unknown> }).resource?.["process.command_args"]).toBeUndefined();
+    expect(files.traces.includes("process.command_args")).toBe(false);
+  });
+
+  it("the other channels are redacted too: metadata keys, tags, the custom event's name, the error's name", () => {
+    const root = sinks.spans.find((s) => s.name === "support_request")!;
+    expect(root.attributes["langchain.tags"]).toEqual(["customer:[REDACTED:email]"]);
+    expect(Object.keys(root.attributes).filter((key) => key.startsWith("langchain.metadata.contact"))).toEqual(["langchain.metadata.contact [REDACTED:email]"]);
+    expect(root.attributes["langchain.metadata.db_password"]).toBe("[REDACTED:secret]");
+    expect(files.traces).toContain("lookup [REDACTED:email]");
+    const charge = sinks.spans.find((s) => s.name === "charge_card")!;
+    expect(charge.attributes["error.type"]).toBe("[REDACTED:email]");
   });
 
   it("each value is replaced by its typed marker in the files and in Jaeger, and user.id is redacted in the SIEM", () => {
@@ -272,20 +310,132 @@ describe("LANGCHAIN_OTEL_CONTENT_POLICY=full: the same app, so the check above c
     };
   }, 90_000);
 
-  it("the raw values are in every sink", () => {
+  it("the raw values are in the audit files; the second line keeps them out of Jaeger and the SIEM", () => {
     expect({ code: app.process.code, roots: app.roots.map((r) => r.status) }).toEqual({ code: 0, roots: ["ok", "error"] });
-    const raw = ["API key", "API key body", "email", "card", "phone"];
+    const raw = ["API key", "API key body", "email", "card", "phone", "percent-encoded e-mail", "zero-width card", "dot-separated card", "fullwidth e-mail", "Stripe key", "base64-wrapped e-mail", "nested password", "metadata password"];
     // The audit files hold exactly what the app exported (the collector's file branches change nothing).
     expect({ "audit/traces.jsonl": leaksIn(files.traces), "audit/logs.jsonl": leaksIn(files.logs) }).toEqual({
-      "audit/traces.jsonl": raw,
-      "audit/logs.jsonl": raw,
+      "audit/traces.jsonl": expect.arrayContaining(raw),
+      "audit/logs.jsonl": expect.arrayContaining(raw),
     });
-    // Jaeger and the SIEM sit behind the collector's second-line redaction (redaction/second_line in otelcol.yaml),
-    // which masks card-shaped attribute values, so only the other values are certain to get through there. The
-    // SIEM lines carry identity fields, not payloads: the email, as user.id.
-    expect([...new Set([...leaksIn(jaegerText(sinks)), ...leaksIn(jaegerDecoded(sinks))])]).toEqual(
-      expect.arrayContaining(["API key", "API key body", "email", "phone"]),
+    // Jaeger and the SIEM sit behind the collector's second line (redaction/second_line and transform/second_line,
+    // generated from the detectors): no plain value gets through there, though the app sent them all.
+    expect({
+      jaeger: [...new Set([...leaksIn(jaegerText(sinks), false), ...leaksIn(jaegerDecoded(sinks), false)])],
+      siem: leaksIn(files.siem, false),
+    }).toEqual({ jaeger: [], siem: [] });
+  });
+});
+
+describe("the collector's second line on its own: raw values sent straight over OTLP", () => {
+  const service = "e2e-second-line";
+  const traceId = "5ec0d11e5ec0d11e5ec0d11e5ec0d11e";
+  // Every place the first line would have redacted: span name, attribute key and value, status message, event name
+  // and attributes, resource attributes; a log record's attributes, body and resource.
+  const RAW: Record<string, string> = {
+    email: "ana.silva@example.net",
+    "API key": "sk-proj-B7mkJa2GOYHaJR5R9WeA5Lc5Lz8lHIq1",
+    phone: "+44 20 7946 0958",
+    SSN: "078-05-1120",
+    IBAN: "DE89370400440532013000",
+    JWT: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "dot-separated card": "5425.2334.3010.9903",
+    "command-line key": "--api-key=sk-proj-Zx81kLmP0qRsT5uVwX9yA2bC3dE4fG5h",
+  };
+  const str = (value: string) => ({ stringValue: value });
+  const resource = {
+    attributes: [
+      { key: "service.name", value: str(service) },
+      { key: "deployment.owner", value: str(RAW.email!) },
+      { key: "process.command_args", value: { arrayValue: { values: [str("node"), str(RAW["command-line key"]!)] } } },
+    ],
+  };
+  let files: { traces: string; logs: string; siem: string };
+  let jaeger: string;
+  const sizes = { traces: 0, logs: 0, siem: 0 };
+
+  beforeAll(async () => {
+    Object.assign(sizes, { traces: sizeOf(stack.paths.tracesFile), logs: sizeOf(stack.paths.logsFile), siem: sizeOf(stack.paths.siemFile) });
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const traces = {
+      resourceSpans: [
+        {
+          resource,
+          scopeSpans: [
+            {
+              scope: { name: "e2e" },
+              spans: [
+                {
+                  traceId,
+                  spanId: "5ec0d11e00000001",
+                  name: `mail ${RAW.email}`,
+                  kind: 1,
+                  startTimeUnixNano: String(now),
+                  endTimeUnixNano: String(now + 1_000_000n),
+                  attributes: [
+                    { key: `langchain.metadata.${RAW.email}`, value: str("vip") },
+                    { key: "note", value: str(`ssn ${RAW.SSN}, iban ${RAW.IBAN}, card ${RAW["dot-separated card"]}, jwt ${RAW.JWT}`) },
+                    { key: "langchain.tags", value: { arrayValue: { values: [str(`key ${RAW["API key"]}`)] } } },
+                  ],
+                  events: [{ timeUnixNano: String(now), name: `call ${RAW.phone}`, attributes: [{ key: "detail", value: str(RAW.email!) }] }],
+                  status: { code: 2, message: `declined for ${RAW.email}` },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const logs = {
+      resourceLogs: [
+        {
+          resource,
+          scopeLogs: [
+            {
+              scope: { name: "e2e" },
+              logRecords: [
+                {
+                  timeUnixNano: String(now),
+                  severityNumber: 9,
+                  traceId,
+                  spanId: "5ec0d11e00000001",
+                  body: str(`customer ${RAW.email} phone ${RAW.phone}`),
+                  attributes: [
+                    { key: "event.name", value: str("langchain.run.start") },
+                    { key: "user.id", value: str(RAW.email!) },
+                    { key: "langchain.inputs", value: str(`key ${RAW["API key"]} ssn ${RAW.SSN}`) },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    for (const [path_, body] of [["/v1/traces", traces], ["/v1/logs", logs]] as const) {
+      const response = await fetch(`http://127.0.0.1:4318${path_}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect(response.status).toBe(200);
+    }
+    const { value } = await pollUntil(
+      async () => ({ jaeger: (await getJaegerTraceText(traceId)) ?? "", siem: fileFrom(stack.paths.siemFile, sizes.siem) }),
+      (v) => v.jaeger !== "" && v.siem.includes(service),
+      { timeoutMillis: DELIVERY_TIMEOUT_MILLIS, intervalMillis: 500 },
     );
-    expect(leaksIn(files.siem)).toEqual(expect.arrayContaining(["email"]));
+    jaeger = value?.jaeger === "" || value === undefined ? "" : JSON.stringify(JSON.parse(value.jaeger));
+    files = { traces: fileFrom(stack.paths.tracesFile, sizes.traces), logs: fileFrom(stack.paths.logsFile, sizes.logs), siem: value?.siem ?? "" };
+  }, 90_000);
+
+  const found = (text: string) => Object.entries(RAW).filter(([, v]) => text.includes(v)).map(([name]) => name);
+
+  it("the audit files hold them unchanged (the file pipelines have no redaction: integrity)", () => {
+    expect(found(files.traces)).toEqual(Object.keys(RAW));
+    expect(found(files.logs)).toEqual(expect.arrayContaining(["email", "API key", "phone", "SSN", "command-line key"]));
+  });
+
+  it("Jaeger and the SIEM get none of them: names, keys, values, status, events and resource attributes masked", () => {
+    expect(jaeger).not.toBe("");
+    expect(files.siem).toContain(service);
+    expect({ jaeger: found(jaeger), siem: found(files.siem) }).toEqual({ jaeger: [], siem: [] });
+    expect(jaeger).toContain("****");
   });
 });

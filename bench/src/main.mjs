@@ -1,5 +1,6 @@
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
 //            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
+//            [--no-redaction]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { REPO_ROOT } from "./installed.mjs";
 import { describeMachine, loadavg, sampleLoad } from "./machine.mjs";
 import { MODES, modeById } from "./modes/index.mjs";
 import { profileMode } from "./profile.mjs";
+import { CHAIN_CASES, measureChain, measureEngine } from "./redaction.mjs";
 import { benchmarksMarkdown, goalsTable, resultsTable } from "./report.mjs";
 import { runChild } from "./runner.mjs";
 import { max, min } from "./stats.mjs";
@@ -29,6 +31,7 @@ const { values: args } = parseArgs({
     "no-throughput": { type: "boolean", default: false },
     "no-profile": { type: "boolean", default: false },
     "no-signing": { type: "boolean", default: false },
+    "no-redaction": { type: "boolean", default: false },
     batches: { type: "string" },
     "profile-workloads": { type: "string" },
   },
@@ -118,6 +121,16 @@ if (!args["no-profile"]) {
   }
 }
 
+let redaction;
+if (!args["no-redaction"]) {
+  const { GENERATORS } = await import("../../packages/instrumentation/test/redaction/generators.ts");
+  log(`bench: redaction throughput and scaling on ${GENERATORS.length} generators, and the issue's chain cases`);
+  const engine = await measureEngine({ generators: GENERATORS.map((g) => g.name), log });
+  // --quick: the chain cases up to 1 MB only (the 5 MB CSV takes a while to build and serialize).
+  const chain = await measureChain({ cases: args.quick ? CHAIN_CASES.slice(0, 4) : CHAIN_CASES, log });
+  redaction = { engine, chain };
+}
+
 const loadDuring = load.stop();
 const run = {
   date: new Date().toISOString(),
@@ -139,6 +152,7 @@ const run = {
   throughput,
   signing,
   profiles,
+  redaction,
 };
 writeFileSync(args.out, `${benchmarksMarkdown(run)}\n`);
 
@@ -158,6 +172,15 @@ if (signing !== undefined && signing.error === undefined) {
     `Signing: ${signing.overheadNanos.median.toFixed(0)} ns per record over the hash chain's ${signing.hashedNanos.median.toFixed(0)} ns ` +
       `(${signing.overheadRatio.toFixed(3)}×); one Ed25519 signature ${signing.signMicros.median.toFixed(1)} µs per ${signing.checkpointRecords} records = ` +
       `${signing.amortisedNanos.toFixed(0)} ns each.`,
+  );
+}
+if (redaction !== undefined) {
+  const ok = redaction.engine.filter((r) => r.error === undefined);
+  const realistic = ok.find((r) => r.generator === "realistic prose");
+  const worst = ok.reduce((a, b) => (a === undefined || b.mbPerSecond < a.mbPerSecond ? b : a), undefined);
+  lines.push(
+    `Redaction: realistic text ${realistic?.mbPerSecond.toFixed(1) ?? "–"} MB/s, worst generator (${worst?.generator ?? "–"}) ${worst?.mbPerSecond.toFixed(1) ?? "–"} MB/s; ` +
+      `largest 1 MB ÷ 100 KB ratio ${Math.max(...ok.map((r) => r.ratio)).toFixed(1)}; see "Redaction under hostile input".`,
   );
 }
 for (const profile of profiles ?? []) {

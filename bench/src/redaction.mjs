@@ -82,7 +82,7 @@ export function redactionSection({ engine, chain }) {
     const maxRatio = ok.reduce((m, r) => Math.max(m, r.ratio), 0);
     lines.push(
       "`Redactor.redactString` on one string of 100 KB and of 1 MB per generator " +
-        "(`packages/instrumentation/test/redaction/generators.ts`), best of 3 in a fresh process; no payload budget " +
+        "(`packages/instrumentation/test/redaction/generators.ts`), best of 3 CPU times in a fresh process; no payload budget " +
         "(a payload attribute is cut to `maxPayloadBytes` before it is scanned, so this is the engine alone).",
       "",
       `Throughput at 1 MB: realistic text ${realistic ? realistic.mbPerSecond.toFixed(1) : "–"} MB/s; ` +

@@ -1,4 +1,5 @@
 import { markdownTable, micros, percent, range } from "./format.mjs";
+import { redactionSection } from "./redaction.mjs";
 
 const RUNTIME_OWNERS = new Set(["Node.js", "V8 builtins"]);
 
@@ -264,5 +265,6 @@ export function benchmarksMarkdown(run) {
     "## Where the time goes",
     "",
     ...(profiles === undefined ? ["Not run (`--no-profile`).", ""] : profiles.flatMap((p) => profileSection(p, 15))),
+    ...redactionSection(run.redaction ?? {}),
   ].join("\n");
 }
