@@ -43,6 +43,8 @@ describe("resolveSettings defaults", () => {
         contextKeys: expect.any(Object),
         redactor: "Redactor",
         prices: expect.any(Object),
+        // The key of keyed digests (a random per-process one: no LANGCHAIN_OTEL_REDACTION_KEY here).
+        digestKey: expect.objectContaining({ type: "secret", symmetricKeySize: 32 }),
         spanStartHook: undefined,
         spanEndHook: undefined,
       },

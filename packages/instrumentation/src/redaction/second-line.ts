@@ -79,27 +79,32 @@ export function secondLineYaml(): string {
     "    summary: info",
     "  transform/second_line:",
     "    error_mode: ignore",
-    "    trace_statements:",
   ];
-  for (const { pattern } of patterns) {
-    const re = ottlString(pattern);
-    lines.push(
-      `      - ${yamlSingle(`replace_pattern(span.name, ${re}, "${MASK}")`)}`,
-      `      - ${yamlSingle(`replace_pattern(span.status.message, ${re}, "${MASK}")`)}`,
-      `      - ${yamlSingle(`replace_all_patterns(span.attributes, "key", ${re}, "${MASK}")`)}`,
-      `      - ${yamlSingle(`replace_pattern(spanevent.name, ${re}, "${MASK}")`)}`,
-      `      - ${yamlSingle(`replace_all_patterns(spanevent.attributes, "key", ${re}, "${MASK}")`)}`,
-      `      - ${yamlSingle(`replace_all_patterns(resource.attributes, "key", ${re}, "${MASK}")`)}`,
-    );
-  }
-  lines.push("    log_statements:");
-  for (const { pattern } of patterns) {
-    const re = ottlString(pattern);
-    lines.push(
-      `      - ${yamlSingle(`replace_all_patterns(log.attributes, "key", ${re}, "${MASK}")`)}`,
-      `      - ${yamlSingle(`replace_all_patterns(resource.attributes, "key", ${re}, "${MASK}")`)}`,
-    );
-  }
+  // One group per context: a group's context is the lowest its statements need, and a spanevent group would only
+  // run on spans that have events.
+  const group = (signal: string, groups: [context: string, statements: (re: string) => string[]][]): void => {
+    lines.push(`    ${signal}:`);
+    for (const [context, statements] of groups) {
+      lines.push(`      - context: ${context}`, "        statements:");
+      for (const { pattern } of patterns) for (const statement of statements(ottlString(pattern))) lines.push(`          - ${yamlSingle(statement)}`);
+    }
+  };
+  group("trace_statements", [
+    ["resource", (re) => [`replace_all_patterns(resource.attributes, "key", ${re}, "${MASK}")`]],
+    [
+      "span",
+      (re) => [
+        `replace_pattern(span.name, ${re}, "${MASK}")`,
+        `replace_pattern(span.status.message, ${re}, "${MASK}")`,
+        `replace_all_patterns(span.attributes, "key", ${re}, "${MASK}")`,
+      ],
+    ],
+    ["spanevent", (re) => [`replace_pattern(spanevent.name, ${re}, "${MASK}")`, `replace_all_patterns(spanevent.attributes, "key", ${re}, "${MASK}")`]],
+  ]);
+  group("log_statements", [
+    ["resource", (re) => [`replace_all_patterns(resource.attributes, "key", ${re}, "${MASK}")`]],
+    ["log", (re) => [`replace_all_patterns(log.attributes, "key", ${re}, "${MASK}")`]],
+  ]);
   lines.push(SECOND_LINE_END);
   return `${lines.join("\n")}\n`;
 }
