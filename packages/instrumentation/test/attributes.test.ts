@@ -19,7 +19,7 @@ describe("numberAttribute", () => {
   });
 
   it("applies to metadata and model parameters", () => {
-    expect(metadataAttributes({ huge: 1e300, small: 3 }, 100)).toMatchObject({ "langchain.metadata.huge": "1e+300", "langchain.metadata.small": 3 });
+    expect(metadataAttributes({ huge: 1e300, small: 3 }, { contentPolicy: "full", maxPayloadBytes: 100, redactor: undefined, digestKey: undefined }, {})).toMatchObject({ "langchain.metadata.huge": "1e+300", "langchain.metadata.small": 3 });
     expect(modelRequestAttributes({ invocation_params: { seed: 2 ** 64, temperature: 0.5 } }, {}, "m", undefined)).toMatchObject({
       "gen_ai.request.seed": "18446744073709552000",
       "gen_ai.request.temperature": 0.5,

@@ -11,7 +11,6 @@ import { OpenTelemetryCallbackHandler } from "../../src/handler.js";
 import { setupTracing } from "../helpers.js";
 
 const ROOT = "019a1b2c-3d4e-7f00-8a11-000000000001";
-const CHILD = "019a1b2c-3d4e-7f00-8a11-000000000002";
 const SEQ = { id: ["langchain_core", "runnables", "RunnableSequence"] };
 const CHAT = { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] };
 
