@@ -6,6 +6,7 @@
 // LANGCHAIN_OTEL_CONTENT_POLICY=full shows the check can fail: then the raw values are there.
 import { readFileSync, statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { endpoints, otlpAuthHeaders } from "../collector-config/scripts/stack.mjs";
 import { type NodeRun, otlpAppEnv, runNode } from "./support/child.ts";
 import { getJaegerTraceText } from "./support/jaeger.ts";
 import { type FileLogRecord, type FileSpan, readFileSpans, readLogRecords, readSpanServices } from "./support/otlp-files.ts";
@@ -420,8 +421,10 @@ describe("the collector's second line on its own: raw values sent straight over 
         },
       ],
     };
-    for (const [path_, body] of [["/v1/traces", traces], ["/v1/logs", logs]] as const) {
-      const response = await fetch(`http://127.0.0.1:4318${path_}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    // With the stack's bearer token, as an app's exporter sends it (the receiver refuses OTLP without it).
+    const headers = { "content-type": "application/json", ...otlpAuthHeaders({ stackDir: stack.stackDir }) };
+    for (const [url, body] of [[endpoints().otlpTraces, traces], [endpoints().otlpLogs, logs]] as const) {
+      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
       expect(response.status).toBe(200);
     }
     const { value } = await pollUntil(
