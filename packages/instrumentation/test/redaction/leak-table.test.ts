@@ -2,17 +2,20 @@
 // The leak table: every channel a string can leave the process by, and every evasion of the detectors, under the
 // default policy (redacted). Each row drives the handler with fixed run IDs and asserts that none of its raw
 // values is in anything exported (span names, attribute keys and values, event names and attributes, status
-// messages, log record attributes); a table of negatives asserts that ordinary values come out unchanged.
+// messages, log record attributes, metric point attributes); a table of negatives asserts that ordinary values come
+// out unchanged.
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { OpenTelemetryCallbackHandler } from "../../src/handler.js";
-import { setupTracing } from "../helpers.js";
+import { setupMetrics, setupTracing } from "../helpers.js";
 
 const ROOT = "019a1b2c-3d4e-7f00-8a11-000000000001";
+const CHILD = "019a1b2c-3d4e-7f00-8a11-000000000002";
 const SEQ = { id: ["langchain_core", "runnables", "RunnableSequence"] };
 const CHAT = { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] };
+const GRAPH = { id: ["langgraph", "pregel", "CompiledStateGraph"] };
 
 const { provider, exporter: spanExporter, spans } = setupTracing();
 const logExporter = new InMemoryLogRecordExporter();
@@ -46,8 +49,11 @@ const PEM = [
 
 type Handler = OpenTelemetryCallbackHandler;
 
+// A fresh meter per row (beforeEach): the metric points a row's runs recorded, and nothing of the rows before.
+let metrics = setupMetrics();
+
 function handler(options: ConstructorParameters<typeof OpenTelemetryCallbackHandler>[0] = {}): Handler {
-  return new OpenTelemetryCallbackHandler({ tracerProvider: provider, loggerProvider, ...options });
+  return new OpenTelemetryCallbackHandler({ tracerProvider: provider, loggerProvider, meterProvider: metrics.meterProvider, ...options });
 }
 
 /** A chain run whose input is `inputs`, then its end with `outputs`. */
@@ -56,8 +62,8 @@ function chain(h: Handler, inputs: unknown, outputs: unknown = "ok", extra: { na
   h.handleChainEnd(outputs, ROOT);
 }
 
-/** Every string that left: span names, attribute keys and values, events, status messages, record attributes. */
-function exported(): string {
+/** Every string that left: span names, attribute keys and values, events, status messages, records, metric points. */
+async function exported(): Promise<string> {
   const parts: string[] = [];
   const attrs = (a: Record<string, unknown> | undefined) => {
     for (const [key, value] of Object.entries(a ?? {})) parts.push(key, typeof value === "string" ? value : JSON.stringify(value));
@@ -73,6 +79,10 @@ function exported(): string {
   for (const r of logExporter.getFinishedLogRecords()) {
     parts.push(r.eventName ?? "", JSON.stringify(r.body ?? null));
     attrs(r.attributes as Record<string, unknown>);
+  }
+  for (const point of await metrics.points()) {
+    parts.push(point.name);
+    attrs(point.attributes);
   }
   return parts.join("\n");
 }
@@ -178,6 +188,50 @@ const CHANNELS: Row[] = [
       h.handleChainError(error, ROOT);
     },
   },
+  {
+    channel: "provider response: finish reason, response id and model, provider attributes",
+    forbidden: [V.email],
+    drive: (h) => {
+      h.handleChatModelStart(CHAT, [[{ type: "human", content: "hi" }]], ROOT, undefined, {}, [], {}, "m");
+      const metadata = { finish_reason: `stop:${V.email}`, id: `chatcmpl-${V.email}`, model_name: `gpt-4o ${V.email}`, system_fingerprint: `fp_${V.email}` };
+      h.handleLLMEnd({ generations: [[{ text: "x", generationInfo: { finish_reason: `stop:${V.email}` }, message: { type: "ai", content: "x", response_metadata: metadata } }]] }, ROOT);
+    },
+  },
+  {
+    channel: "server address (base URL of the model)",
+    forbidden: [V.ssn],
+    drive: (h) => {
+      h.handleChatModelStart({ ...CHAT, kwargs: { configuration: { baseURL: `https://${V.ssn}.example.net/v1` } } }, [[{ type: "human", content: "hi" }]], ROOT, undefined, {}, [], {}, "m");
+      h.handleLLMEnd({ generations: [[{ text: "x", message: { type: "ai", content: "x" } }]] }, ROOT);
+    },
+  },
+  {
+    channel: "agent name (createAgent's lc_agent_name)",
+    forbidden: [V.email],
+    drive: (h) => {
+      const metadata = { ls_integration: "langchain_create_agent", lc_agent_name: `helper ${V.email}` };
+      h.handleChainStart(GRAPH, "q", ROOT, undefined, [], metadata, undefined, "LangGraph");
+      h.handleChainEnd("ok", ROOT);
+    },
+  },
+  {
+    channel: "graph reclassified as an agent by its model node (span name, agent name)",
+    forbidden: [V.email],
+    drive: (h) => {
+      h.handleChainStart(GRAPH, "q", ROOT, undefined, [], {}, undefined, `bot ${V.email}`);
+      h.handleChainStart(SEQ, "q", CHILD, ROOT, [], { langgraph_node: "agent" }, undefined, "agent");
+      h.handleChainEnd("ok", CHILD);
+      h.handleChainEnd("ok", ROOT);
+    },
+  },
+  {
+    channel: "metric attributes (model names, error.type of a failed model call)",
+    forbidden: [V.email],
+    drive: (h) => {
+      h.handleChatModelStart(CHAT, [[{ type: "human", content: "hi" }]], ROOT, undefined, { invocation_params: { model: `ft:${V.email}` } }, [], {}, "m");
+      h.handleLLMError(Object.assign(new Error("quota"), { name: `Quota_${V.email}` }), ROOT);
+    },
+  },
   { channel: "LangGraph checkpoint namespace", forbidden: [V.email], drive: (h) => chain(h, "q", "ok", { metadata: { langgraph_checkpoint_ns: `ns:${V.email}` } }) },
 ];
 
@@ -188,7 +242,7 @@ const EVASIONS: Row[] = [
   { channel: "base64url-wrapped e-mail", forbidden: [Buffer.from(`to ${V.email}`).toString("base64url")], drive: (h) => chain(h, Buffer.from(`to ${V.email}`).toString("base64url")) },
   { channel: "zero-width characters in an e-mail", forbidden: ["maria.kowalska\u200b@\u200dexample.org", "kowalska"], drive: (h) => chain(h, "mail maria.kowalska\u200b@\u200dexample.org now") },
   { channel: "zero-width characters in a card", forbidden: ["4539\u200b1488\u200c0343\u20606467", "0343"], drive: (h) => chain(h, "card 4539\u200b1488\u200c0343\u20606467 ok") },
-  { channel: "zero-width characters in an sk- key", forbidden: ["B7mkJa2GOYHaJR5R9WeA5Lc5Lz8lHIq1"], drive: (h) => chain(h, `key sk-proj-B7mkJa2GO\u200bYHaJR5R9WeA5Lc5Lz8lHIq1 end`) },
+  { channel: "zero-width characters in an sk- key", forbidden: ["sk-proj-B7mkJa2GO", "YHaJR5R9WeA5Lc5Lz8lHIq1", "B7mkJa2GOYHaJR5R9WeA5Lc5Lz8lHIq1"], drive: (h) => chain(h, `key sk-proj-B7mkJa2GO\u200bYHaJR5R9WeA5Lc5Lz8lHIq1 end`) },
   { channel: "fullwidth @", forbidden: ["maria.kowalska\uff20example.org", "kowalska"], drive: (h) => chain(h, "mail maria.kowalska\uff20example.org") },
   { channel: "fullwidth digits", forbidden: [fullwidth(V.card), fullwidth("0343")], drive: (h) => chain(h, `card ${fullwidth(V.card)}`) },
   { channel: "NBSP-separated card", forbidden: [V.card.replaceAll(" ", "\u00a0"), "0343"], drive: (h) => chain(h, `card ${V.card.replaceAll(" ", "\u00a0")}`) },
@@ -249,33 +303,36 @@ const all = [...CHANNELS.map((row) => ({ ...row, table: "channel" })), ...EVASIO
 beforeEach(() => {
   spanExporter.reset();
   logExporter.reset();
+  metrics = setupMetrics();
 });
 
 describe("leak table: nothing raw leaves under the default policy (redacted)", () => {
   it(`covers ${CHANNELS.length} channels and ${EVASIONS.length} evasions`, () => {
-    expect([CHANNELS.length >= 19, EVASIONS.length >= 25]).toEqual([true, true]);
+    expect([CHANNELS.length, EVASIONS.length]).toEqual([25, 27]);
   });
 
-  it.each(all.map((row) => [`${row.table}: ${row.channel}`, row] as const))("%s", (_name, row) => {
+  it.each(all.map((row) => [`${row.table}: ${row.channel}`, row] as const))("%s", async (_name, row) => {
     row.drive(handler());
-    const text = exported();
+    const text = await exported();
     // Something was exported (the row drove a run), and a redaction was counted.
     expect(text).toContain("langchain.run_id");
     expect(text).toMatch(/langchain\.redactions\.[a-z_]+/);
     expect(row.forbidden.filter((value) => text.includes(value))).toEqual([]);
   });
 
-  it("the same rows under policy full do leak (the table can fail)", () => {
-    const leaking = all.filter((row) => {
+  it("the same rows under policy full do leak (the table can fail)", async () => {
+    const leaking: Row[] = [];
+    for (const row of all) {
       spanExporter.reset();
       logExporter.reset();
+      metrics = setupMetrics();
       row.drive(handler({ contentPolicy: "full" }));
-      const text = exported();
-      return row.forbidden.some((value) => text.includes(value));
-    });
-    // Under full, every row whose value sits in plain sight shows it; the ones normalisation or decoding reveals
-    // (base64, JSON escapes, split values) hide it from a substring search by construction.
-    expect(leaking.length).toBeGreaterThanOrEqual(all.length - 6);
+      const text = await exported();
+      if (row.forbidden.some((value) => text.includes(value))) leaking.push(row);
+    }
+    // Every row's forbidden values include a part of what it sends as sent (an evasion's raw form), so each row
+    // shows it under full: none of the rows above can pass by not exporting at all.
+    expect(all.filter((row) => !leaking.includes(row)).map((row) => row.channel)).toEqual([]);
   });
 
   it("keeps UUIDs, dates, prices, versions, order numbers, IPs and hashes unchanged", () => {
