@@ -12,7 +12,7 @@
  */
 
 import { DETECTORS } from "./detectors.js";
-
+import { SECRET_KEY_SUFFIXES } from "./secret-keys.js";
 
 /** Marker lines around the generated block in otelcol.yaml. */
 export const SECOND_LINE_BEGIN = "  # BEGIN GENERATED second line";
@@ -45,13 +45,11 @@ export function secondLinePatterns(): { kind: string; pattern: string }[] {
 }
 
 /**
- * Keys whose whole value is a secret (`password`, `client_secret`, `X-Api-Key`, …), as one RE2 pattern: the
- * endings of secret-keys.ts, with an optional `-` or `_` where a word ends (the test holds them together).
+ * Keys whose whole value is a secret (`password`, `client_secret`, `X-Api-Key`, …), as one RE2 pattern made from
+ * {@link SECRET_KEY_SUFFIXES}: each ending with any run of `-` and `_` allowed between its letters and after it,
+ * case ignored, as `isSecretKey` reads a key.
  */
-export const SECRET_KEY_PATTERN = "(?i)(?:passw(?:or)?d|secret(?:[-_]?key)?|token|api[-_]?key|authorization|access[-_]?key|private[-_]?key)[-_]?$";
-
-/** The normalised endings {@link SECRET_KEY_PATTERN} spells out (must equal `SECRET_KEY_SUFFIXES`). */
-
+export const SECRET_KEY_PATTERN = `(?i)(?:${SECRET_KEY_SUFFIXES.map((suffix) => [...suffix].join("[-_]*")).join("|")})[-_]*$`;
 
 const yamlSingle = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 const ottlString = (text: string): string => `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;

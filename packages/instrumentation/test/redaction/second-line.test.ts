@@ -82,6 +82,11 @@ describe("collector second line", () => {
     ["gen_ai.usage.input_tokens", false],
     ["password_hint", false],
     ["langchain.metadata.session_token", true],
+    ["pass_word", true],
+    ["API__KEY_", true],
+    ["private-key-", true],
+    ["secrets", false],
+    ["token_count", false],
   ] as const)("secret-named key %s: %s, as the first line decides", (key, expected) => {
     const secondLine = new RegExp(SECRET_KEY_PATTERN.slice(4), "i").test(key);
     expect({ secondLine, firstLine: isSecretKey(key) }).toEqual({ secondLine: expected, firstLine: expected });
