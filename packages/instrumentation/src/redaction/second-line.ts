@@ -11,6 +11,19 @@
  * the first line, in-process, is the one that normalises.
  */
 
+import {
+  ATTR_AUDIT_CHAIN,
+  ATTR_AUDIT_CHECKPOINT_CHAIN,
+  ATTR_AUDIT_CHECKPOINT_HEAD,
+  ATTR_AUDIT_CHECKPOINT_KEY_ID,
+  ATTR_AUDIT_CHECKPOINT_PREV,
+  ATTR_AUDIT_CHECKPOINT_SIGNATURE,
+  ATTR_AUDIT_HASH,
+  ATTR_AUDIT_SEQ,
+  ATTR_LANGCHAIN_PARENT_RUN_ID,
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_SERVICE_INSTANCE_ID,
+} from "../semconv.js";
 import { DETECTORS } from "./detectors.js";
 import { SECRET_KEY_SUFFIXES } from "./secret-keys.js";
 
@@ -23,17 +36,17 @@ const MASK = "****";
 
 /** Attributes the second line leaves alone: identity and integrity fields we generate, and the redaction counts. */
 const IGNORED_KEYS = [
-  "audit.hash",
-  "audit.seq",
-  "audit.chain",
-  "audit.checkpoint.chain",
-  "audit.checkpoint.head",
-  "audit.checkpoint.prev",
-  "audit.checkpoint.key_id",
-  "audit.checkpoint.signature",
-  "langchain.run_id",
-  "langchain.parent_run_id",
-  "service.instance.id",
+  ATTR_AUDIT_HASH,
+  ATTR_AUDIT_SEQ,
+  ATTR_AUDIT_CHAIN,
+  ATTR_AUDIT_CHECKPOINT_CHAIN,
+  ATTR_AUDIT_CHECKPOINT_HEAD,
+  ATTR_AUDIT_CHECKPOINT_PREV,
+  ATTR_AUDIT_CHECKPOINT_KEY_ID,
+  ATTR_AUDIT_CHECKPOINT_SIGNATURE,
+  ATTR_LANGCHAIN_RUN_ID,
+  ATTR_LANGCHAIN_PARENT_RUN_ID,
+  ATTR_SERVICE_INSTANCE_ID,
 ];
 const IGNORED_KEY_PATTERNS = [String.raw`^langchain\.redactions\.`, String.raw`^redaction\.`];
 
