@@ -3,8 +3,10 @@ import path from "node:path";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { diag } from "./diag.js";
 import { encodeLogsLine, encodeTraceLine } from "./otlp-json.js";
+import { dataPointCount, encodeMetricsLine } from "./otlp-json-metrics.js";
 import type { OtlpJsonFileLogRecordExporterOptions, OtlpJsonFileSpanExporterOptions } from "./types.js";
 
 /**
@@ -123,6 +125,43 @@ export class OtlpJsonFileLogRecordExporter implements LogRecordExporter {
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     this._file.export(logs.length, "log record(s)", () => encodeLogsLine(logs), resultCallback);
+  }
+
+  /** Every export is written before it reports success; nothing is buffered here. */
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Later exports fail; the file is not held open, so there is nothing to close. */
+  shutdown(): Promise<void> {
+    return this._file.shutdown();
+  }
+}
+
+/**
+ * Appends one line per metrics collection to a file: the OTLP/JSON `ExportMetricsServiceRequest`, in the format
+ * the OpenTelemetry Collector's file exporter writes (`format: json`), cumulative like the OTLP exporter's default.
+ * A collection without data points writes nothing.
+ */
+export class OtlpJsonFileMetricExporter implements PushMetricExporter {
+  private readonly _file: JsonLinesFile;
+
+  /** Creates the file's directory if missing; throws if it cannot be created. */
+  constructor(options: { path: string }) {
+    this._file = new JsonLinesFile(options.path, "OtlpJsonFileMetricExporter");
+  }
+
+  /** Absolute path of the file lines are appended to. */
+  get path(): string {
+    return this._file.path;
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this._file.export(dataPointCount(metrics), "metric point(s)", () => encodeMetricsLine(metrics), resultCallback);
+  }
+
+  selectAggregationTemporality(): AggregationTemporality {
+    return AggregationTemporality.CUMULATIVE;
   }
 
   /** Every export is written before it reports success; nothing is buffered here. */

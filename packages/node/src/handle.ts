@@ -89,7 +89,7 @@ export function runningHandle(parts: RunningParts): LangChainOtelHandle {
       { name: "seal the audit chains", run: () => pipeline.seal() },
       // The SDK's shutdown does not wait for exports a SimpleSpanProcessor still has pending; a flush does.
       // After "end open runs", so the records of runs ended there are flushed too.
-      { name: "flush the processors", run: () => pipeline.forceFlush() },
+      { name: "flush the processors", run: () => pipeline.flushProcessors() },
       // The exporters' shutdown gives each spool one bounded attempt to drain.
       { name: "shut down the SDK", run: () => sdk.shutdown() },
       { name: "close the spool", run: () => pipeline.close() },

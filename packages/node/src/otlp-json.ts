@@ -21,7 +21,7 @@ import { spanFlags } from "./integrity/canonical.js";
  * arrays written, status code before message), hence this module.
  */
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 /** An instrumentation scope as spans and log records carry it (log records may add attributes). */
 type Scope = InstrumentationScope & { attributes?: Attributes; droppedAttributesCount?: number };
 /** What an export request groups by: a span or a log record. */
@@ -42,14 +42,14 @@ const LOGS: SignalNames = { resources: "resourceLogs", scopes: "scopeLogs", item
 const INT64_MIN = -(2 ** 63);
 const INT64_LIMIT = 2 ** 63;
 
-function nanos(time: HrTime): string | undefined {
+export function nanos(time: HrTime): string | undefined {
   const value = BigInt(Math.trunc(time[0])) * 1_000_000_000n + BigInt(Math.trunc(time[1]));
   return value === 0n ? undefined : value.toString();
 }
 
 
 /** Builds an object in the given key order, leaving out undefined, "", 0 and empty arrays. */
-function fields(entries: ReadonlyArray<readonly [string, unknown]>): JsonObject {
+export function fields(entries: ReadonlyArray<readonly [string, unknown]>): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of entries) {
     if (value === undefined || value === "" || value === 0) continue;
@@ -62,7 +62,7 @@ function fields(entries: ReadonlyArray<readonly [string, unknown]>): JsonObject 
 // Emits its text verbatim from JSON.stringify (Node >= 21).
 const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
-function doubleValue(value: number): unknown {
+export function doubleValue(value: number): unknown {
   if (Number.isNaN(value)) return "NaN";
   if (value === Infinity) return "Infinity";
   if (value === -Infinity) return "-Infinity";
@@ -108,7 +108,7 @@ function keyValue(key: string, value: unknown): JsonObject {
   ]);
 }
 
-function attributes(attrs: Record<string, unknown> | undefined): JsonObject[] {
+export function attributes(attrs: Record<string, unknown> | undefined): JsonObject[] {
   return attrs === undefined ? [] : Object.keys(attrs).map((key) => keyValue(key, attrs[key]));
 }
 
@@ -187,7 +187,7 @@ function nonZeroId(id: string | undefined): string | undefined {
   return id === undefined || /^0*$/.test(id) ? undefined : id;
 }
 
-function scope(sc: Scope): JsonObject {
+export function scope(sc: Scope): JsonObject {
   return fields([
     ["name", sc.name],
     ["version", sc.version],
@@ -250,7 +250,7 @@ export function exportLogsServiceRequest(records: readonly ReadableLogRecord[]):
 // JSON.stringify writes \b and \f; the collector's encoder writes \u0008 and \u000c. JSON.stringify escapes a lone
 // surrogate (\ud800); the collector, holding UTF-8, has replaced it with U+FFFD. Every other escape agrees.
 // Matching escapes left to right keeps an escaped backslash followed by "b" (or "ud800") intact.
-function collectorEscapes(json: string): string {
+export function collectorEscapes(json: string): string {
   if (!json.includes("\\b") && !json.includes("\\f") && !json.includes("\\ud")) return json;
   return json.replace(/\\(ud[89a-f][0-9a-f]{2}|.)/g, (escape, c: string) =>
     c === "b" ? "\\u0008" : c === "f" ? "\\u000c" : c.length > 1 ? "\ufffd" : escape,

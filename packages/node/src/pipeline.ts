@@ -3,16 +3,18 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { PeriodicExportingMetricReader, type MetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
-import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
+import { OtlpJsonFileLogRecordExporter, OtlpJsonFileMetricExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
 import type { Logger } from "@opentelemetry/api";
 import { AuditCheckpointer } from "./integrity/checkpointer.js";
 import { IntegrityLogRecordProcessor } from "./integrity/log-record-processor.js";
 import { IntegritySpanProcessor } from "./integrity/span-processor.js";
 import { QueueDropCounter } from "./queue-drops.js";
 import { METRIC_OTEL_SDK_PROCESSOR_LOG_PROCESSED, METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED } from "./semconv.js";
-import { ConfigurationError, LOGS_FILE_NAME, TRACES_FILE_NAME, otlpTargets, type Settings } from "./settings.js";
+import { ConfigurationError, LOGS_FILE_NAME, METRICS_FILE_NAME, TRACES_FILE_NAME, otlpTargets, type Settings } from "./settings.js";
 import { zeroCounters } from "./spool/counters.js";
 import { Spool } from "./spool/spool.js";
 import type { LangChainOtelStats } from "./types.js";
@@ -59,6 +61,11 @@ export class AuditPipeline {
   readonly spanProcessors: readonly SpanProcessor[];
   /** The provider's log record processors: the audit one, or none when audit records are off. */
   readonly logRecordProcessors: readonly LogRecordProcessor[];
+  /**
+   * The meter provider's reader: periodic export of the GenAI metrics to `metrics.jsonl` or OTLP/HTTP (not spooled:
+   * metrics are cumulative, the next export carries what a failed one held); none when the SDK builds its own.
+   */
+  readonly metricReaders: readonly MetricReader[];
   private readonly _auditSpans: IntegritySpanProcessor;
   private readonly _auditRecords: IntegrityLogRecordProcessor[];
   /** Signs the chains, when a signing key is set. */
@@ -119,6 +126,25 @@ export class AuditPipeline {
             }),
           ];
     this.logRecordProcessors = this._auditRecords;
+
+    const { metrics } = settings;
+    let metricExporter: PushMetricExporter | undefined;
+    if (metrics.kind === "file") {
+      metricExporter = new OtlpJsonFileMetricExporter({ path: path.join(metrics.dir, METRICS_FILE_NAME) });
+    } else if (metrics.kind === "otlp") {
+      const { url, headers, timeoutMillis } = metrics.target;
+      metricExporter = new OTLPMetricExporter({ url, headers: { ...headers }, timeoutMillis });
+    }
+    this.metricReaders =
+      metricExporter === undefined || metrics.kind === "env"
+        ? []
+        : [
+            new PeriodicExportingMetricReader({
+              exporter: metricExporter,
+              exportIntervalMillis: metrics.intervalMillis,
+              exportTimeoutMillis: Math.min(metrics.intervalMillis, 30_000),
+            }),
+          ];
   }
 
   /**
@@ -155,8 +181,13 @@ export class AuditPipeline {
     this._spool?.beginShutdown(this._shutdownTimeoutMillis);
   }
 
-  /** Exports every ended span and emitted record the processors hold. */
+  /** Exports every ended span and emitted record the processors hold, and the metrics collected so far. */
   async forceFlush(): Promise<void> {
+    await Promise.all([this.flushProcessors(), ...this.metricReaders.map((reader) => reader.forceFlush())]);
+  }
+
+  /** Exports what the span and log record processors hold; at shutdown, where the SDK's shutdown collects metrics once more. */
+  async flushProcessors(): Promise<void> {
     await Promise.all([...this.spanProcessors, ...this.logRecordProcessors].map((processor) => processor.forceFlush()));
   }
 

@@ -27,6 +27,9 @@ export const DEFAULT_AUDIT_DIR = "./audit";
 export const DEFAULT_SERVICE_NAME = "langchain-app";
 export const TRACES_FILE_NAME = "traces.jsonl";
 export const LOGS_FILE_NAME = "logs.jsonl";
+export const METRICS_FILE_NAME = "metrics.jsonl";
+/** How often metrics are collected and exported unless `OTEL_METRIC_EXPORT_INTERVAL` says otherwise (the SDK's 60 s). */
+export const DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS = 60_000;
 export const DEFAULT_SPOOL_DIR = ".langchain-otel/spool";
 export const DEFAULT_SPOOL_MAX_BYTES = 2 ** 30;
 /**
@@ -39,6 +42,14 @@ export const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
 
 /** Where spans go: the embedded audit file in `dir`, or OTLP/HTTP to `target`. */
 export type TraceDestination = { readonly kind: "file"; readonly dir: string } | { readonly kind: "otlp"; readonly target: OtlpTarget };
+/**
+ * Where metrics go: `metrics.jsonl` in the audit directory, OTLP/HTTP, or readers the SDK builds from
+ * `OTEL_METRICS_EXPORTER` (`env`, which also means `none`).
+ */
+export type MetricsDestination =
+  | { readonly kind: "file"; readonly dir: string; readonly intervalMillis: number }
+  | { readonly kind: "otlp"; readonly target: OtlpTarget; readonly intervalMillis: number }
+  | { readonly kind: "env" };
 /** Where audit records (and checkpoints) go: as spans can, or nowhere (`emitAuditRecords: false` and no signing key). */
 export type LogDestination = TraceDestination | { readonly kind: "none" };
 
@@ -75,11 +86,8 @@ export interface Settings {
   readonly spanBatch: BatchSettings;
   /** `OTEL_BLRP_*`. */
   readonly logBatch: BatchSettings;
-  /**
-   * Whether the SDK may build metric readers from the environment. With the embedded file exporter there is
-   * no collector, so they stay off unless `OTEL_METRICS_EXPORTER` asks for them.
-   */
-  readonly metricsFromEnv: boolean;
+  /** Where the GenAI metrics and `langchain.*` counters go. */
+  readonly metrics: MetricsDestination;
   /** Things worth a diag warning that do not stop startup. */
   readonly warnings: readonly string[];
 }
@@ -140,12 +148,13 @@ function batchSettings(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP"): BatchSetting
 
 /** One signal's OTLP settings: the part of its variables' names that says which (`TRACES`) and its URL path. */
 interface OtlpSignal {
-  readonly id: "TRACES" | "LOGS";
-  readonly path: "v1/traces" | "v1/logs";
+  readonly id: "TRACES" | "LOGS" | "METRICS";
+  readonly path: "v1/traces" | "v1/logs" | "v1/metrics";
 }
 
 const TRACES: OtlpSignal = { id: "TRACES", path: "v1/traces" };
 const LOGS: OtlpSignal = { id: "LOGS", path: "v1/logs" };
+const METRICS: OtlpSignal = { id: "METRICS", path: "v1/metrics" };
 
 /**
  * Where one signal goes over OTLP, resolved as the OTLP/HTTP exporter resolves it (so the exporter and the spool's
@@ -305,9 +314,20 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
     ),
     spanBatch: batchSettings(env, "OTEL_BSP"),
     logBatch: batchSettings(env, "OTEL_BLRP"),
-    metricsFromEnv: tracesTarget !== undefined || fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined,
+    metrics: metricsDestination(base, env, auditDir),
     warnings,
   };
+}
+
+/**
+ * Metrics follow the traces: OTLP/HTTP when an endpoint is set (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` or the
+ * generic one), else `metrics.jsonl` beside the audit files. `OTEL_METRICS_EXPORTER` hands them to the SDK instead.
+ */
+function metricsDestination(base: string | undefined, env: Env, auditDir: string): MetricsDestination {
+  if (fromEnv(env, "OTEL_METRICS_EXPORTER") !== undefined) return { kind: "env" };
+  const intervalMillis = envSetting(env, "OTEL_METRIC_EXPORT_INTERVAL", positiveInteger, DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS);
+  const target = otlpTarget(base, env, METRICS);
+  return target === undefined ? { kind: "file", dir: auditDir, intervalMillis } : { kind: "otlp", target, intervalMillis };
 }
 
 /** The `name` in `<cwd>/package.json`, if there is one. Never throws. */

@@ -39,7 +39,8 @@ function sdkConfiguration(
     resourceDetectors: resourceDetectors(instanceId, resourceRedaction(settings.tracing.redactor)),
   };
   if (settings.serviceName !== undefined) config.serviceName = settings.serviceName;
-  if (!settings.metricsFromEnv) config.metricReaders = [];
+  // Set explicitly unless OTEL_METRICS_EXPORTER asks the SDK to build them from the environment.
+  if (settings.metrics.kind !== "env") config.metricReaders = [...pipeline.metricReaders];
   return config;
 }
 

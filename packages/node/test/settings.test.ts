@@ -51,7 +51,7 @@ describe("resolveSettings defaults", () => {
       shutdownTimeoutMillis: 5000,
       spanBatch: BSP_DEFAULTS,
       logBatch: BLRP_DEFAULTS,
-      metricsFromEnv: false,
+      metrics: { kind: "file", dir: path.resolve(CWD, "audit"), intervalMillis: 60_000 },
       warnings: [],
     });
   });
@@ -90,7 +90,7 @@ describe("resolveSettings from the environment", () => {
         traces: { kind: "otlp", target: { url: "http://127.0.0.1:4318/v1/traces", headers: {}, timeoutMillis: 10_000 } },
         logs: { kind: "otlp", target: { url: "http://127.0.0.1:4318/v1/logs", headers: {}, timeoutMillis: 10_000 } },
         spool: { dir: "/srv/app/.langchain-otel/spool" },
-        metricsFromEnv: true,
+        metrics: { kind: "otlp", target: { url: "http://127.0.0.1:4318/v1/metrics", headers: {}, timeoutMillis: 10_000 }, intervalMillis: 60_000 },
       },
     ],
     [
@@ -104,7 +104,7 @@ describe("resolveSettings from the environment", () => {
       {
         traces: FILE,
         logs: { kind: "otlp", target: { url: "https://collector.example/v1/logs", headers: {}, timeoutMillis: 10_000 } },
-        metricsFromEnv: false,
+        metrics: { kind: "file" },
       },
     ],
     [
@@ -132,7 +132,13 @@ describe("resolveSettings from the environment", () => {
       { OTEL_BSP_MAX_QUEUE_SIZE: "100" },
       { spanBatch: { ...BSP_DEFAULTS, maxQueueSize: 100, maxExportBatchSize: 100 } },
     ],
-    ["OTEL_METRICS_EXPORTER with the file exporter", { OTEL_METRICS_EXPORTER: "console" }, { metricsFromEnv: true }],
+    ["OTEL_METRICS_EXPORTER hands metrics to the SDK's own readers", { OTEL_METRICS_EXPORTER: "console" }, { metrics: { kind: "env" } }],
+    ["OTEL_METRIC_EXPORT_INTERVAL", { OTEL_METRIC_EXPORT_INTERVAL: "5000" }, { metrics: { kind: "file", intervalMillis: 5000 } }],
+    [
+      "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metrics over OTLP, spans still to the audit directory",
+      { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "http://m:4318/v1/metrics" },
+      { traces: FILE, metrics: { kind: "otlp", target: { url: "http://m:4318/v1/metrics" } } },
+    ],
     ["OTEL_LOGS_EXPORTER is not read: the audit stream is the log pipeline", { OTEL_LOGS_EXPORTER: "none" }, { logs: FILE }],
   ])("%s", (_name, env, expected) => {
     expect(enabled({}, env)).toMatchObject(expected);

@@ -4,9 +4,10 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DiagLogLevel, SpanStatusCode, context, diag, logs, propagation, trace, type Span } from "@opentelemetry/api";
+import { DiagLogLevel, SpanStatusCode, context, diag, logs, metrics, propagation, trace, type Span } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { OpenTelemetryCallbackHandler } from "@langchain-otel/instrumentation";
 import { ConfigurationError, readAppName } from "../src/settings.js";
 import { getHandle, start } from "../src/start.js";
 import { readFileLogRecords, readFileSpans, spanIdOf, traceIdOf } from "./helpers.js";
@@ -40,6 +41,7 @@ afterEach(async () => {
 
 function disableGlobals(): void {
   trace.disable();
+  metrics.disable();
   logs.disable();
   context.disable();
   propagation.disable();
@@ -76,6 +78,41 @@ describe("start", () => {
 
     await handle.shutdown();
     expect(readFileSpans(path.join(auditDir, "traces.jsonl")).map((s) => s.name)).toEqual(["manual"]);
+  });
+
+  it("writes the GenAI metrics to metrics.jsonl (the collector's file format) at shutdown", async () => {
+    const handle = start({ auditDir, contentPolicy: "full" });
+    const handler = new OpenTelemetryCallbackHandler();
+    const runId = randomUUID();
+    handler.handleChatModelStart({ id: ["ChatOpenAI"] }, [[{ type: "human", content: "hi" }]], runId, undefined, {}, [], {
+      ls_provider: "openai",
+      ls_model_name: "gpt-4o-mini",
+    });
+    const message = { type: "ai", content: "ok", usage_metadata: { input_tokens: 11, output_tokens: 7 }, response_metadata: { model_name: "gpt-4o-mini" } };
+    handler.handleLLMEnd({ generations: [[{ text: "ok", message }]] }, runId);
+    await handle.shutdown();
+    const lines = readFileSync(path.join(auditDir, "metrics.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const metrics = JSON.parse(lines[0]!).resourceMetrics[0].scopeMetrics.flatMap((s: { metrics: unknown[] }) => s.metrics);
+    const usage = metrics.find((m: { name: string }) => m.name === "gen_ai.client.token.usage");
+    expect(usage.unit).toBe("{token}");
+    expect(usage.histogram.aggregationTemporality).toBe(2);
+    expect(
+      usage.histogram.dataPoints.map((p: { attributes: { key: string; value: { stringValue: string } }[]; count: string; sum: number }) => [
+        p.attributes.find((a) => a.key === "gen_ai.token.type")!.value.stringValue,
+        p.count,
+        p.sum,
+      ]),
+    ).toEqual([
+      ["input", "1", 11],
+      ["output", "1", 7],
+    ]);
+    // 11 input tokens fall in the (4, 16] bucket of the spec's boundaries.
+    expect(usage.histogram.dataPoints[0].bucketCounts).toEqual(["0", "0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]);
+    // 11 × 0.15 + 7 × 0.6 per million: the built-in price of gpt-4o-mini.
+    const cost = metrics.find((m: { name: string }) => m.name === "langchain.gen_ai.cost");
+    expect(cost.sum.dataPoints[0].asDouble).toBe(0.00000585);
+    expect(cost.sum.isMonotonic).toBe(true);
   });
 
   it("creates the audit directory", async () => {
