@@ -90,7 +90,7 @@ export function componentSpec(name, p, opts) {
           ensureOtlpToken(p);
         },
         health: () => httpOk(e.collectorHealth),
-        describe: `OTLP/HTTP ${e.otlpHttp} (/v1/traces, /v1/logs), health ${e.collectorHealth}, metrics ${e.collectorMetrics}`,
+        describe: `OTLP/HTTP ${e.otlpHttp} (/v1/traces, /v1/logs, /v1/metrics), health ${e.collectorHealth}, metrics ${e.collectorMetrics}`,
         missing: `${BINARIES.collector} not found: run \`pnpm stack:build\``,
       };
     default:

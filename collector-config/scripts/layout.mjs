@@ -67,6 +67,8 @@ export function paths(opts = {}) {
     auditDir: audit,
     tracesFile: path.join(audit, "traces.jsonl"),
     logsFile: path.join(audit, "logs.jsonl"),
+    /** The apps' metrics (the collector's metrics/in pipeline); not part of the audit trail. */
+    metricsFile: path.join(audit, "metrics.jsonl"),
     siemDir: siem,
     siemFile: path.join(siem, "received.log"),
     storageDir: path.join(dir, "storage"),
@@ -88,6 +90,7 @@ export function endpoints() {
     otlpHttp: base(PORTS.otlpHttp),
     otlpTraces: `${base(PORTS.otlpHttp)}/v1/traces`,
     otlpLogs: `${base(PORTS.otlpHttp)}/v1/logs`,
+    otlpMetrics: `${base(PORTS.otlpHttp)}/v1/metrics`,
     collectorHealth: `${base(PORTS.collectorHealth)}/`,
     collectorMetrics: `${base(PORTS.collectorMetrics)}/metrics`,
     jaegerOtlpHttp: base(PORTS.jaegerOtlpHttp),

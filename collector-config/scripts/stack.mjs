@@ -89,6 +89,7 @@ export async function up(opts = {}) {
   if (wanted.includes("collector")) log(`  OTLP auth ${p.otlpTokenFile} (send "Authorization: Bearer <its content>")`);
   log(`  audit     ${p.tracesFile}`);
   log(`            ${p.logsFile}`);
+  log(`  metrics   ${p.metricsFile}`);
   log(`  SIEM      ${p.siemFile}`);
   log(`  logs      ${path.join(p.logsDir, "<component>.log")}`);
   return { stackDir: p.stackDir, paths: p, endpoints: endpoints(), components: started };

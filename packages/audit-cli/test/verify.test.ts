@@ -216,6 +216,57 @@ describe("verify", () => {
     expect(result.code).toBe(1);
   });
 
+  it("reads past metrics.jsonl beside the trail (no chain in it), and sessions and show do too", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    // What the distro and the collector's metrics pipeline write: one ExportMetricsServiceRequest per line.
+    const point = (type: string, sum: number) => ({
+      attributes: [
+        { key: "gen_ai.operation.name", value: { stringValue: "chat" } },
+        { key: "gen_ai.token.type", value: { stringValue: type } },
+      ],
+      startTimeUnixNano: "1796491231665000000",
+      timeUnixNano: "1796491231683000000",
+      count: "1",
+      sum,
+      bucketCounts: ["0", "0", "1", "0"],
+      explicitBounds: [1, 4, 16],
+      min: sum,
+      max: sum,
+    });
+    const metricsLine = JSON.stringify({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: "service.instance.id", value: { stringValue: INSTANCE } }] },
+          scopeMetrics: [
+            {
+              scope: { name: "@langchain-otel/instrumentation", version: "0.1.0" },
+              metrics: [{ name: "gen_ai.client.token.usage", unit: "{token}", histogram: { dataPoints: [point("input", 10), point("output", 5)], aggregationTemporality: 2 } }],
+            },
+          ],
+        },
+      ],
+    });
+    writeLines(path.join(dir, "metrics.jsonl"), [metricsLine, metricsLine]);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n")).toEqual([
+      `read 3 files, 6 lines, ${bytesOf(dir, "traces.jsonl", "logs.jsonl", "metrics.jsonl")} bytes`,
+      `instance ${INSTANCE}`,
+      "  traces: 5 records (seq 1..5), 0 duplicates: ok",
+      "  logs: 10 records (seq 1..10), 0 duplicates: ok",
+      "OK: 15 records verified in 2 chains",
+      NOTE,
+      "",
+    ]);
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    for (const command of [["sessions"], ["show", "--session", "s-1"]]) {
+      const withMetrics = await runCli([...command, "."], dir);
+      const without = await runCli([...command, "traces.jsonl", "logs.jsonl"], dir);
+      expect({ command, ...withMetrics }).toEqual({ command, ...without });
+      expect([without.code, without.stderr]).toEqual([0, ""]);
+    }
+  });
+
   it("reports a run start without an end: a crash mid-run", async () => {
     const dir = tempDir();
     const crashed = { ...SHORT_RUN, id: "019ab3c5-0000-7000-8000-00000000cccc", open: true };

@@ -98,6 +98,7 @@ function object(value: unknown, field: string): Record<string, unknown> {
 /**
  * Streams the files line by line and hands every span and log record to the visitor, with its instance and
  * location; a line that is not JSON or not an export request is reported malformed and the reading carries on.
+ * A metrics export request (`metrics.jsonl`) is read past: metrics are no part of the audit chains.
  * Each line is dropped once visited, so memory does not grow with the files.
  */
 export async function readTrail(files: readonly TrailFile[], visitor: TrailVisitor, options: ReadOptions = {}): Promise<TrailTotals> {
@@ -152,6 +153,8 @@ function contextOf(resourceText: () => OtlpJsonRecordContext["resource"], scope:
 
 function visitLine(request: unknown, location: Location, visitor: TrailVisitor): void {
   if (!isObject(request) || (request["resourceSpans"] === undefined && request["resourceLogs"] === undefined)) {
+    // A metrics export (metrics.jsonl, which the distro and the collector write beside the trail) holds no record.
+    if (isObject(request) && request["resourceMetrics"] !== undefined) return;
     throw new OtlpJsonShapeError("not an OTLP/JSON traces or logs export request");
   }
   array(request["resourceSpans"], "resourceSpans").forEach((rs, r) => {
