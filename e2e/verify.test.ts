@@ -74,17 +74,20 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
     expect(new Set(records.map((r) => r.resource["service.instance.id"]))).toEqual(new Set([instance]));
     expect(lines(stack.paths.tracesFile).length).toBeGreaterThanOrEqual(3);
     expect(lines(stack.paths.logsFile).length).toBeGreaterThanOrEqual(3);
+    // The app's metrics, exported once at its shutdown, beside the trail (verify reads past them).
+    expect(lines(stack.paths.metricsFile)).toHaveLength(1);
   });
 
   it("verify: exit 0, both chains complete with no gap, and a clean summary", async () => {
     const run = await auditCli(["verify", stack.paths.auditDir]);
-    const bytes = statSync(stack.paths.tracesFile).size + statSync(stack.paths.logsFile).size;
-    const lineCount = lines(stack.paths.tracesFile).length + lines(stack.paths.logsFile).length;
+    const files = [stack.paths.logsFile, stack.paths.metricsFile, stack.paths.tracesFile];
+    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const lineCount = files.reduce((sum, file) => sum + lines(file).length, 0);
     expect({ code: run.code, stderr: run.stderr, stdout: stdoutLines(run) }).toEqual({
       code: 0,
       stderr: "",
       stdout: [
-        `read 2 files, ${lineCount} lines, ${bytes} bytes`,
+        `read ${files.length} files, ${lineCount} lines, ${bytes} bytes`,
         `instance ${instance}`,
         "  traces: 6 records (seq 1..6), 0 duplicates: ok",
         "  logs: 12 records (seq 1..12), 0 duplicates: ok",

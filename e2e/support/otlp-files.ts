@@ -152,3 +152,60 @@ export function seqOrder(items: StampedItem[], instance: string): { seqs: number
   }
   return { seqs, ascending: outOfOrder.length === 0, outOfOrder };
 }
+
+/** One data point of a metrics file (collector file exporter, `format: json`), flattened. */
+export interface FileMetricPoint {
+  /** `service.name` of the resource it was exported with. */
+  service: string;
+  /** 1-based line of the file: the export request it arrived in. */
+  line: number;
+  name: string;
+  unit: string;
+  attributes: Record<string, unknown>;
+  /** Histograms: how many values, their sum, the boundaries and the count in each bucket. */
+  count?: number;
+  sum?: number;
+  explicitBounds?: number[];
+  bucketCounts?: number[];
+  /** Sums and gauges: the point's value. */
+  value?: number;
+  /** Sums: monotonic; histograms and sums: 1 delta, 2 cumulative. */
+  isMonotonic?: boolean;
+  aggregationTemporality?: number;
+}
+
+/** Every data point of a metrics file, in file order. */
+export function readMetricPoints(file: string): FileMetricPoint[] {
+  const points: FileMetricPoint[] = [];
+  jsonLines(file).forEach((request, index) => {
+    for (const rm of request.resourceMetrics ?? []) {
+      const service = String(keyValues(rm.resource?.attributes)["service.name"]);
+      for (const sm of rm.scopeMetrics ?? []) {
+        for (const metric of sm.metrics ?? []) {
+          const head = { service, line: index + 1, name: metric.name, unit: metric.unit };
+          for (const p of metric.histogram?.dataPoints ?? []) {
+            points.push({
+              ...head,
+              attributes: keyValues(p.attributes),
+              count: Number(p.count ?? 0),
+              sum: p.sum ?? 0,
+              explicitBounds: p.explicitBounds ?? [],
+              bucketCounts: (p.bucketCounts ?? []).map(Number),
+              aggregationTemporality: metric.histogram.aggregationTemporality,
+            });
+          }
+          for (const p of metric.sum?.dataPoints ?? []) {
+            points.push({
+              ...head,
+              attributes: keyValues(p.attributes),
+              value: p.asDouble ?? Number(p.asInt ?? 0),
+              isMonotonic: metric.sum.isMonotonic === true,
+              aggregationTemporality: metric.sum.aggregationTemporality,
+            });
+          }
+        }
+      }
+    }
+  });
+  return points;
+}
