@@ -26,6 +26,16 @@ export function isControlFlowSignal(error: unknown): boolean {
   return CONTROL_FLOW_ERRORS.has(errorTypeOf(error));
 }
 
+/** The error's stack, if it has one as a string; an exotic error (throwing getters, revoked proxies) has none. */
+function stackOf(error: unknown): string | undefined {
+  try {
+    const stack = (error as { stack?: unknown } | null)?.stack;
+    return typeof stack === "string" ? stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function messageOf(error: unknown): string {
   try {
     if (error !== null && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
@@ -59,11 +69,11 @@ export function recordError(
   // Under `redacted`, message and stack go through the redactor like every other payload.
   const message = redact(messageOf(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message });
-  const stack = (error as { stack?: unknown } | null)?.stack;
+  const stack = stackOf(error);
   span.addEvent(EVENT_EXCEPTION, {
     [ATTR_EXCEPTION_TYPE]: type,
     [ATTR_EXCEPTION_MESSAGE]: message,
-    ...(typeof stack === "string" ? { [ATTR_EXCEPTION_STACKTRACE]: redact(stack) } : {}),
+    ...(stack !== undefined ? { [ATTR_EXCEPTION_STACKTRACE]: redact(stack) } : {}),
   });
   return { [ATTR_ERROR_TYPE]: type, [ATTR_EXCEPTION_MESSAGE]: message };
 }
