@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { AttributeValue } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { putPayload, redactText, redactionFor } from "../src/content.js";
+import { exportedText, exportedTree, putPayload } from "../src/content.js";
 import { resolveTracingOptions } from "../src/options.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -45,11 +45,14 @@ describe("putPayload", () => {
     expect(attrs["langchain.redactions.email"]).toBe(3);
   });
 
-  it("none: only the size and hash of the whole text, never cut", () => {
+  it("none: only the size and the keyed digest of the whole text, never cut", () => {
     const attrs: Record<string, AttributeValue> = {};
     const long = "y".repeat(5000);
-    putPayload(attrs, "langchain.inputs", long, options("none", 100));
-    expect(attrs).toEqual({ "langchain.inputs.size_bytes": 5000, "langchain.inputs.sha256": sha256(long) });
+    const none = options("none", 100);
+    putPayload(attrs, "langchain.inputs", long, none);
+    const keyed = createHmac("sha256", none.digestKey!).update(long, "utf8").digest("hex");
+    expect(attrs).toEqual({ "langchain.inputs.size_bytes": 5000, "langchain.inputs.sha256": keyed });
+    expect(keyed).not.toBe(sha256(long));
   });
 
   it("undefined: nothing under any policy", () => {
@@ -61,22 +64,20 @@ describe("putPayload", () => {
   });
 });
 
-describe("redactionFor and redactText", () => {
-  it("no redaction step under full and none: text stays as it is", () => {
+describe("exportedText and exportedTree", () => {
+  it("full and none: strings and trees as they are, nothing counted", () => {
     for (const policy of ["full", "none"] as const) {
-      const attrs: Record<string, AttributeValue> = {};
-      const step = redactionFor(attrs, options(policy));
-      expect(step).toBeUndefined();
-      expect(redactText("maria@example.org", step)).toBe("maria@example.org");
-      expect(attrs).toEqual({});
+      const counts: Record<string, AttributeValue> = {};
+      expect(exportedText("maria@example.org", options(policy), counts)).toBe("maria@example.org");
+      expect(exportedTree({ to: "maria@example.org" }, options(policy), counts)).toEqual({ to: "maria@example.org" });
+      expect({ policy, counts }).toEqual({ policy, counts: {} });
     }
   });
 
   it("redacted: strings and trees rewritten, counted on the attributes given", () => {
-    const attrs: Record<string, AttributeValue> = {};
-    const step = redactionFor(attrs, options("redacted"))!;
-    expect(redactText("write to maria@example.org", step)).toBe("write to [REDACTED:email]");
-    expect(step({ to: ["a@example.org", "b@example.org"] })).toEqual({ to: ["[REDACTED:email]", "[REDACTED:email]"] });
-    expect(attrs).toEqual({ "langchain.redactions.email": 3 });
+    const counts: Record<string, AttributeValue> = {};
+    expect(exportedText("write to maria@example.org", options("redacted"), counts)).toBe("write to [REDACTED:email]");
+    expect(exportedTree({ to: ["a@example.org", "b@example.org"] }, options("redacted"), counts)).toEqual({ to: ["[REDACTED:email]", "[REDACTED:email]"] });
+    expect(counts).toEqual({ "langchain.redactions.email": 3 });
   });
 });
