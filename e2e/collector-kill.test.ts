@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The collector SIGKILLed in the middle of a stream of runs and restarted a second later: a measurement of what
 // reaches the audit files, Jaeger and the SIEM. The test asserts that the numbers are consistent with each other
 // and that the app was not held up; it prints what was lost, run by run. outage.test.ts asserts no loss, with an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The collector answering badly (packages/node README, "No loss"): slowly (1 s per request), or with 500 or 429
 // (each answer held 1 s) for a fault period, then well again. The real collector cannot be made to do this, so a
 // small endpoint on 127.0.0.1 (support/fault-endpoint.ts) stands in front of it and forwards once the fault has

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Once per `pnpm test:e2e`: installs Debian's Chromium for the browser tests when missing, builds the local
 // stack (a no-op when .cache/stack is up to date; minutes on a fresh machine) and makes the run directory the
 // test files put their stack state directories in.

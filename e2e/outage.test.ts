@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // No loss when the collector is away (packages/node README, "No loss"), against the real stack:
 // (a) the collector is down for the whole of a first app's life: its batches wait in the spool directory; once the
 //     collector is up, a second app started on the same spool directory adopts and sends them, in order, before

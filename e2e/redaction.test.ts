@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Nothing sensitive leaves": an app whose prompt, model output, tool arguments and result, run metadata (user_id
 // is an email) and a thrown error all carry an OpenAI-style API key, an email, a card number and a phone number,
 // run with the distro's default content policy (redacted) against the real stack. None of the raw values, nor the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The audit CLI on the collector's own files: the quickstart example exports to the real stack, then
 // `langchain-otel-audit verify` checks the collector's audit directory (clean), a copy with one character of one
 // span changed (a hash mismatch at that file and line) and a copy with one line of logs.jsonl removed (a gap of

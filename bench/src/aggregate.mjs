@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { max, median, min } from "./stats.mjs";
 
 /** The issue's goals: a mode's overhead as a ratio to a reference's overhead, at most `limit`. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One measurement in a fresh process: node --expose-gc src/child.mjs '<json spec>'
 // spec: { mode, workload, iterations, warmup, warmupMillis, batches }. Prints one line "BENCH_RESULT <json>" on stdout.
 import { AsyncLocalStorage } from "node:async_hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ExportResultCode } from "@opentelemetry/core";
 
 /** A span exporter that counts what it is given and drops it: export cost without I/O. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Fixed-point number formatting for the tables: µs with no decimals above 100, one below. */
 export function micros(value) {
   if (value === undefined || !Number.isFinite(value)) return "–";

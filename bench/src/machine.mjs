@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import os from "node:os";
 
 /** One reading of the 1, 5 and 15 minute load averages, rounded. */

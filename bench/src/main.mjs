@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
 //            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
 //            [--no-redaction]

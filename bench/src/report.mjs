@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { markdownTable, micros, percent, range } from "./format.mjs";
 import { redactionSection } from "./redaction.mjs";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Median of a non-empty list (mean of the middle two for an even count). */
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

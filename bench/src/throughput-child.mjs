@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end export throughput in a fresh process: node src/throughput-child.mjs '{"url", "headers", "seconds", "policy"}'.
 // Workload (a) under ours, spans exported over OTLP/HTTP (JSON) by a default BatchSpanProcessor. Between invokes
 // the loop yields to the event loop (setImmediate), as a server does between requests, so exports can complete.

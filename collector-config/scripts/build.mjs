@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the local stack's binaries: the collector (collector builder) and Jaeger from Go modules into
 // .cache/stack/, rsyslog from the distribution. Each binary carries a stamp of its inputs so an unchanged
 // build is skipped; long steps print progress so a CI log shows they are alive.

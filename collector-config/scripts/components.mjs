@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What each component of the stack is: its binary, arguments, environment, ports, health check and the
 // preparation it needs before it starts (rsyslog's rendered config, the collector's state directories).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the local stack lives: repository and build paths, pinned versions, ports, the state directory
 // layout and the URLs of the running components. No side effects; every other module reads these.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // Build and run the langchain-otel local stack: OpenTelemetry Collector (custom build), Jaeger v2
 // (built from Go modules) and rsyslog (Debian package) as a stand-in SIEM. Real processes,
 // loopback only. Plain Node ESM, no dependencies.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small helpers shared by the stack scripts: the error type, logging, files, hashing.
 
 import { createHash } from "node:crypto";

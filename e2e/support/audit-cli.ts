@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The audit CLI (`langchain-otel-audit`, packages/audit-cli) run as a user runs it: `node packages/audit-cli/dist/bin.js`.
 import path from "node:path";
 import { REPO_ROOT } from "../../collector-config/scripts/stack.mjs";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Jaeger query HTTP API (the JSON the Jaeger UI reads): /api/traces/<trace id> and /api/traces?service=….
 import { endpoints } from "../../collector-config/scripts/stack.mjs";
 

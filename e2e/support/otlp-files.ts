@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Readers for the collector's audit files: one OTLP/JSON export request per line (file exporter, `format: json`).
 import { existsSync, readFileSync } from "node:fs";
 import { readSpans } from "../../examples/support/src/run-tree.mjs";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Drives e2e/fixtures/src/sequential-chains.mjs: N small chains (a root run and a nested lambda each), reported
 // one JSON line per run, then a summary with the process's service.instance.id and export counters.
 import path from "node:path";

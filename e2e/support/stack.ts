@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each e2e test file runs its own stack (the same fixed ports, so files run one at a time) in a fresh state
 // directory under the run directory that global setup made.
 import { mkdtempSync } from "node:fs";

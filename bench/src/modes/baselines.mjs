@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 
 /** No instrumentation at all. */

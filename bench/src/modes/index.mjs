@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { none, noopHandler } from "./baselines.mjs";
 import { floor } from "./floor.mjs";
 import { langfuse } from "./langfuse.mjs";

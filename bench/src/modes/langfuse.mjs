@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { installedVersion } from "../installed.mjs";
 import { startLocalSink } from "../local-sink.mjs";
 import { DiscardingSpanExporter } from "../discarding-exporter.mjs";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { installedVersion } from "../installed.mjs";
 import { startTracing } from "./otel.mjs";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { RunnableLambda } from "@langchain/core/runnables";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { appChain } from "./app-chain.mjs";
 import { langgraphAgent } from "./langgraph-agent.mjs";
 import { retriever } from "./retriever.mjs";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Document } from "@langchain/core/documents";
 import { BaseRetriever } from "@langchain/core/retrievers";
 

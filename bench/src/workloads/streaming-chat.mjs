@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { HumanMessage } from "@langchain/core/messages";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 

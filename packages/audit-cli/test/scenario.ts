@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { RunSpec, Signing } from "./trail.js";
 import { TrailWriter } from "./trail.js";
 

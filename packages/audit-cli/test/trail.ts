@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ROOT_CONTEXT, SeverityNumber, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from "@opentelemetry/api";
 import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "@langchain-otel/node";
 import { AuditCheckpointer, IntegrityLogRecordProcessor, IntegritySpanProcessor, type SigningKey } from "@langchain-otel/node/integrity";

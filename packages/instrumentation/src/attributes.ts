@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Buffer } from "node:buffer";
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { exportedTree, type ContentOptions } from "./content.js";

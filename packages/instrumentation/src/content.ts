@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The content policy applied to what a span or record carries: payloads (put by {@link putPayload}) and every other
  * exported string (names, tags, ids, metadata keys and values, error texts, event attributes), which goes through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SpanStatusCode, type Span } from "@opentelemetry/api";
 import type { ContentPolicy } from "./types.js";
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE, EVENT_EXCEPTION } from "./semconv.js";

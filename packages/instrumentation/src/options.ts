@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ContentPolicy, ContextKeys, LangChainTracingOptions, SpanEndHook, SpanStartHook } from "./types.js";
 import { ConfigurationError } from "./configuration-error.js";
 import type { KeyObject } from "node:crypto";

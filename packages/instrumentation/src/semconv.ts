@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Every attribute and event name langchain-otel writes, in one place: the instrumentation's spans and audit
  * records, the distro's integrity fields and checkpoints, and what the audit CLI reads back. The CLI imports this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from "vitest";
 import { metadataAttributes, modelRequestAttributes, modelResponseAttributes, numberAttribute } from "../src/attributes.js";
 import { readModelResponse } from "../src/model-response.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider, type MetricOptions } from "@opentelemetry/api";
 import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
 import { diag } from "./diag.js";

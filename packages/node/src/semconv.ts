@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Incubating semantic conventions this package reads, one constant each with its spec link. Stable ones come from
  * `@opentelemetry/semantic-conventions`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { diag } from "./diag.js";
 
 /** One step of shutdown; a failing step is logged and the next one still runs. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { LangChainInstrumentation, RunIdGenerator, type Redactor } from "@langchain-otel/instrumentation";
 import { logs } from "@opentelemetry/api";
 import { envSnapshot } from "@langchain-otel/instrumentation/internal";

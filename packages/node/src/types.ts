@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ContentPolicy, LangChainInstrumentation, PricingTable, RedactionOptions } from "@langchain-otel/instrumentation";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 

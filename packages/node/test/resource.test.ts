@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { detectResources, envDetector, hostDetector, osDetector, processDetector } from "@opentelemetry/resources";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resourceDetectors, serviceInstanceId } from "../src/resource.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DiagLogLevel, diag, type DiagLogger } from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { boundedShutdown, installExitHooks } from "../src/shutdown.js";

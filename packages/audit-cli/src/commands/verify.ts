@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { expandPaths } from "../trail/paths.js";
 import { progressFor } from "../trail/progress.js";
 import { LineWriter, type CommandIo } from "../output.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { auditSeqOf } from "./values.js";
 import type { TrailItem } from "./reader.js";
 import { SeqSet } from "./seq-set.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { createReadStream } from "node:fs";
 
 const CHUNK_BYTES = 1 << 20;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Reading {@link RedactionOptions}: validated once, compiled once (regexes, paths, key tables, HMAC
  * key), so redaction itself never parses or throws on configuration.

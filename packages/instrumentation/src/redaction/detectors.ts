@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The built-in string detectors, in priority order (an earlier detector keeps the characters it claims). They run
  * on the normalised view of a string (normalize.ts), and each one is linear in the length of what it scans:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The findings of one string scan: non-overlapping [start, end) ranges, each with the kind (or rule name) that
  * found it. Detectors run in priority order and the first to claim a character keeps it, so a later, overlapping

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Redaction of serialized payloads and exported strings, in-process, before any span or record holds them.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Public types of payload redaction. Private shapes (compiled rules, detectors, path states) live
  * next to the code that uses them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The attributes the integrity processors write and the verifier reads. Their one source is the
  * instrumentation's `semconv.ts`; this module re-exports them for `@langchain-otel/node/integrity`.

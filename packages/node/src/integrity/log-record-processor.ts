@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { AnyValue, Context } from "@opentelemetry/api";
 import { EVENT_AUDIT_CHECKPOINT } from "@langchain-otel/instrumentation/semconv";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";

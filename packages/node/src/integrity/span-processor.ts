@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { TraceFlags, type Attributes, type Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { diag } from "../diag.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Where a signal's batches go, resolved once from the options and the environment and given both to its OTLP/HTTP
  * exporter and to its spool's replayer, so that the two send to the same place with the same headers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { diag } from "../diag.js";
 import { Backoff, retryAfterMillis } from "./backoff.js";
 import type { SpoolCounters } from "./counters.js";

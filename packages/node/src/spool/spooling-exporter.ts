@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { diag } from "../diag.js";
 import type { SpoolBudget } from "./budget.js";
