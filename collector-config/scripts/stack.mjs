@@ -147,9 +147,6 @@ export async function status(opts = {}) {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// CLI
-
 function parseArgs(argv) {
   const opts = { components: [] };
   const rest = [];

@@ -406,8 +406,6 @@ export class OpenTelemetryCallbackHandler {
     });
   }
 
-  // ---- internals ----
-
   private _startModelRun(
     runType: "chat_model" | "llm",
     serialized: SerializedLike | undefined,
