@@ -5,6 +5,7 @@ import { OTLP_STATUS_CODE_ERROR, attributeMap, nanosOf, numberAttr, stringAttr, 
 import type { LossView, SessionView, Totals } from "./model.js";
 import {
   ATTR_EVENT_NAME,
+  ATTR_GEN_AI_USAGE_COST,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_SESSION_ID,
@@ -15,7 +16,6 @@ import {
   EVENT_RUN_START,
 } from "@langchain-otel/instrumentation/semconv";
 import { auditEventOf } from "../trail/audit-event.js";
-import { ATTR_GEN_AI_USAGE_COST } from "@langchain-otel/instrumentation/semconv";
 import { ATTR_SERVICE_NAME, EVENT_AUDIT_CHECKPOINT, EVENT_AUDIT_LOSS } from "./names.js";
 
 /** Loss records kept for the page; all are counted. */
