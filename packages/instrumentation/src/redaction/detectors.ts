@@ -60,6 +60,11 @@ export interface Detector {
   readonly minLength: number;
   /** Whether every finding contains an ASCII digit (strings without one are skipped). */
   readonly needsDigit: boolean;
+  /**
+   * Literals one of which every finding contains or follows (`sk-`, `Bearer`, `://`): a text holding none of
+   * them cannot hold a finding, and literal-gate.ts skips the detector on it after one pass for all detectors.
+   */
+  readonly literals?: readonly string[];
   /** Adds each finding in `text` to `findings`, left to right. */
   scan(text: string, findings: Findings): void;
   /**
@@ -135,6 +140,8 @@ interface PatternSpec {
   needsDigit?: boolean;
   /** A necessary condition, far cheaper than the pattern (usually a substring test). */
   precheck?: (text: string) => boolean;
+  /** See {@link Detector.literals}. */
+  literals?: readonly string[];
   check?: Check;
   secondLine: readonly string[];
 }
@@ -146,6 +153,7 @@ function patternDetector(spec: PatternSpec): Detector {
     kind,
     minLength: spec.minLength,
     needsDigit: spec.needsDigit ?? false,
+    ...(spec.literals === undefined ? {} : { literals: spec.literals }),
     secondLine: spec.secondLine,
     scan(text, findings) {
       if (precheck !== undefined && !precheck(text)) return;
@@ -181,6 +189,7 @@ function prefixDetector(spec: {
     kind,
     minLength: spec.minLength,
     needsDigit: false,
+    literals: prefixes,
     secondLine: spec.secondLine,
     scan(text, findings) {
       for (const prefix of prefixes) {
@@ -281,6 +290,7 @@ const githubTokens = patternDetector({
   pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g,
   minLength: 40,
   precheck: (text) => text.includes("_"),
+  literals: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
   secondLine: [String.raw`\b(?:gh[opsru]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`],
 });
 
@@ -314,6 +324,8 @@ function namedValueDetector(spec: {
   name: RegExp;
   minLength: number;
   precheck?: (text: string) => boolean;
+  /** See {@link Detector.literals}. */
+  literals?: readonly string[];
   /** End of the value run starting at `from` (`from` when there is none); the search resumes after it. */
   value: (text: string, from: number) => number;
   decide: (text: string, start: number, end: number) => number;
@@ -324,6 +336,7 @@ function namedValueDetector(spec: {
     kind,
     minLength: spec.minLength,
     needsDigit: false,
+    ...(spec.literals === undefined ? {} : { literals: spec.literals }),
     secondLine: spec.secondLine,
     scan(text, findings) {
       if (spec.precheck !== undefined && !spec.precheck(text)) return;
@@ -349,6 +362,7 @@ const bearerTokens = namedValueDetector({
   name: /\b(?:[Bb]earer|BEARER)[\t ]{1,16}/g,
   minLength: 23,
   precheck: hasAny(["Bearer", "bearer", "BEARER"]),
+  literals: ["Bearer", "bearer", "BEARER"],
   value: (text, from) => {
     let end = runEnd(text, from, isB64Token);
     while (code(text, end) === EQUALS) end++;
@@ -381,6 +395,7 @@ const secrets: Detector[] = [
     name: /\b(?:[Bb]asic|BASIC)[\t ]{1,16}/g,
     minLength: 12,
     precheck: hasAny(["Basic", "basic", "BASIC"]),
+    literals: ["Basic", "basic", "BASIC"],
     value: (text, from) => {
       let end = runEnd(text, from, isBase64Char);
       let pad = 0;
@@ -430,6 +445,7 @@ const secrets: Detector[] = [
     group: 1,
     minLength: 10,
     precheck: (text) => text.includes("://"),
+    literals: ["://"],
     secondLine: [String.raw`[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s/?#@:]{1,128}:[^\s/?#@]{1,256}@`],
   }),
 ];
