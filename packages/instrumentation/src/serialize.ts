@@ -104,7 +104,8 @@ export function serializeRedactedPayload(value: unknown, maxBytes: number, redac
       const whole = full.length <= limit;
       const part = whole ? safe : isText ? full.slice(0, limit) : pruneJsonSafe(safe, limit);
       const { value: redacted, counts } = redaction.redact(part);
-      const text = toText(redacted);
+      // Nothing replaced in the whole value: its text is the one already written.
+      const text = whole && redacted === safe ? full : toText(redacted);
       if (whole || text.length >= budget + SCAN_MARGIN_CHARS / 2) {
         const fitted = whole ? fitText(text, budget) : undefined;
         if (fitted !== undefined && !fitted.truncated) return { ...fitted, counts };

@@ -30,6 +30,8 @@ export function byteBudget(maxBytes: unknown): number {
 
 /** Number of UTF-16 code units of the longest prefix of `text` fitting `budget` UTF-8 bytes, never splitting a pair. */
 function prefixLength(text: string, budget: number): number {
+  // ASCII prefix (the usual case): one byte per code unit, found by the native byte count.
+  if (budget <= text.length && Buffer.byteLength(text.slice(0, budget), "utf8") === budget) return budget;
   // Every step adds at least one byte, so this reads at most `budget` code units of a text of any size.
   let bytes = 0;
   let i = 0;

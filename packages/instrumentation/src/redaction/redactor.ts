@@ -42,6 +42,8 @@ const NO_STATES: readonly number[] = Object.freeze([]);
 const MAX_NESTING = 2;
 /** Shortest base64 run decoded (12 bytes of text: a short e-mail address or a card number). */
 const MIN_BASE64_RUN = 16;
+/** Clean object keys remembered (see `_key`); the set starts again when full, so memory stays bounded. */
+const MAX_CLEAN_KEYS = 1024;
 /** Characters on each side of the junction of two consecutive strings that are scanned together. */
 const JUNCTION_WINDOW = 64;
 /** Characters scanned at once in a long string, and how far past its end a window reads (longer than a PEM key). */
@@ -174,6 +176,9 @@ export class Redactor {
   private readonly _leafIndex = new Map<string, number>();
   private _seeds: Map<number, Seed[]> | undefined;
   private _tailSeeds = false;
+  // Object keys a scan found nothing in: the same keys come back in every element of an array and every payload
+  // of a run type ("pageContent", "metadata"), and a scan depends on nothing but the key and the options.
+  private readonly _cleanKeys = new Set<string>();
 
   /**
    * Validates and compiles the options once. Throws a `ConfigurationError` naming the option for an
@@ -446,10 +451,18 @@ export class Redactor {
 
   /** An object key, scanned like a string (no junctions, no JSON): the same key when nothing was found. */
   private _key(key: string, counts: Record<string, number>): string {
-    if (key.length < 6) return key;
+    if (key.length < 6 || this._cleanKeys.has(key)) return key;
     const findings = this._findingsAt(this._findings, this._level);
     this._scan(key, findings, this._level);
-    if (findings.size === 0) return key;
+    if (findings.size === 0) {
+      // Remembered from the top level only: a nested level decodes less (no base64 in base64), so a key clean
+      // there could hold something at the top.
+      if (this._level === 0) {
+        if (this._cleanKeys.size >= MAX_CLEAN_KEYS) this._cleanKeys.clear();
+        this._cleanKeys.add(key);
+      }
+      return key;
+    }
     return this._text(key, counts, undefined);
   }
 
