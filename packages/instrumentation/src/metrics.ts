@@ -91,6 +91,7 @@ function pick(target: Attributes, source: Readonly<Record<string, AttributeValue
 export class RunMetrics implements RunObserver {
   private readonly _meter: () => Meter;
   private _instrumentsOf: { meter: Meter; instruments: Instruments } | undefined;
+  private readonly _chunkAttributes = new WeakMap<RunView, Attributes>();
 
   constructor(meter: () => Meter) {
     this._meter = meter;
@@ -104,8 +105,14 @@ export class RunMetrics implements RunObserver {
 
   chunkInterval(run: RunView, millis: number): void {
     if (!MODEL_RUN_TYPES.has(run.info.runType)) return;
-    const attrs: Attributes = {};
-    pick(attrs, run.identity, REQUEST_KEYS);
+    // A streamed answer records once per chunk: its attributes are picked once per run (a model run's request
+    // attributes do not change while it runs) and never changed afterwards.
+    let attrs = this._chunkAttributes.get(run);
+    if (attrs === undefined) {
+      attrs = {};
+      pick(attrs, run.identity, REQUEST_KEYS);
+      this._chunkAttributes.set(run, attrs);
+    }
     this._instruments.timePerOutputChunk.record(millis / 1000, attrs);
   }
 

@@ -198,7 +198,8 @@ export function patchModelPrototype(model: unknown, ref: HandlerRef, diag: DiagL
       let done = false;
       try {
         while (true) {
-          const step = await context.with(run.context, () => inner.next());
+          // No closure per chunk: `with` calls `next` on `inner` itself.
+          const step = await context.with(run.context, inner.next, inner);
           if (step.done === true) {
             done = true;
             return step.value;
