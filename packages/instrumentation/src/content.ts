@@ -53,6 +53,16 @@ function payloadRedaction(redactor: Redactor): PayloadRedaction {
   return redaction;
 }
 
+/**
+ * Short non-payload strings that redaction left as they were, per Redactor: names, ids, tags and model names come
+ * back on every run of a trace and every trace of an app, and their redaction depends on nothing but the text and
+ * the Redactor. Payloads are never remembered. At most {@link MAX_REMEMBERED_TEXTS} per Redactor (the set starts
+ * again when full), each at most {@link MAX_REMEMBERED_CHARS} long.
+ */
+const cleanTexts = new WeakMap<Redactor, Set<string>>();
+const MAX_REMEMBERED_TEXTS = 1024;
+const MAX_REMEMBERED_CHARS = 256;
+
 /** Adds redaction counts to `attrs` as `langchain.redactions.<kind>`. */
 export function addRedactionCounts(attrs: Attrs, counts: Record<string, number>): void {
   for (const kind in counts) {
@@ -105,8 +115,17 @@ export function putPayload(attrs: Attrs, key: string, value: unknown, options: C
 export function exportedText(text: string, options: ContentOptions, countsInto: Attrs): string {
   const redactor = options.redactor;
   if (redactor === undefined) return text;
+  // Short enough to be kept whole under any budget it is looked up with (3 bytes per code unit at most).
+  const remembered = text.length <= MAX_REMEMBERED_CHARS && text.length * 3 <= options.maxPayloadBytes;
+  let clean = remembered ? cleanTexts.get(redactor) : undefined;
+  if (clean?.has(text)) return text;
   const payload = serializeRedactedPayload(text, options.maxPayloadBytes, payloadRedaction(redactor));
   addRedactionCounts(countsInto, payload.counts);
+  if (remembered && payload.text === text && Object.keys(payload.counts).length === 0) {
+    if (clean === undefined) cleanTexts.set(redactor, (clean = new Set()));
+    if (clean.size >= MAX_REMEMBERED_TEXTS) clean.clear();
+    clean.add(text);
+  }
   return payload.text;
 }
 
