@@ -81,3 +81,37 @@ describe("exportedText and exportedTree", () => {
     expect(counts).toEqual({ "langchain.redactions.email": 3 });
   });
 });
+
+describe("exportedText: remembered clean texts", () => {
+  const redacted = resolveTracingOptions({ contentPolicy: "redacted" }, {});
+
+  it("returns a clean name as is, every time, with no counts", () => {
+    for (let i = 0; i < 3; i++) {
+      const counts = {};
+      expect(exportedText("support_app", redacted, counts)).toBe("support_app");
+      expect(counts).toEqual({});
+    }
+  });
+
+  it("redacts and counts a name holding an address on every call, not only the first", () => {
+    for (let i = 0; i < 3; i++) {
+      const counts = {};
+      expect(exportedText("agent for jane@example.com", redacted, counts)).toBe("agent for [REDACTED:email]");
+      expect(counts).toEqual({ "langchain.redactions.email": 1 });
+    }
+  });
+
+  it("cuts a text it saw clean under a larger budget when the budget is smaller", () => {
+    const text = "a".repeat(200);
+    expect(exportedText(text, redacted, {})).toBe(text);
+    const small = resolveTracingOptions({ contentPolicy: "redacted", maxPayloadBytes: 120 }, {});
+    const cut = exportedText(text, { ...small, redactor: redacted.redactor }, {});
+    expect(cut).toBe(`${"a".repeat(17)}…[truncated: 200 bytes, hmac-sha256:${redacted.redactor!.digest(text)}]`);
+  });
+
+  it("leaves text as is under full and none", () => {
+    for (const contentPolicy of ["full", "none"] as const) {
+      expect(exportedText("jane@example.com", resolveTracingOptions({ contentPolicy }, {}), {})).toBe("jane@example.com");
+    }
+  });
+});
