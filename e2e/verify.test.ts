@@ -8,7 +8,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../collector-config/scripts/stack.mjs";
 import { UNSIGNED_NOTE } from "../packages/audit-cli/dist/verify/verify-trail.js";
-import { auditCli, chainOf, completeChain, instanceChains, parseCsv, verifyJson } from "./support/audit-cli.ts";
+import { auditCli, chainOf, completeChain, instanceChains, parseCsv, verifyJson, NO_PROBLEMS } from "./support/audit-cli.ts";
 import { type NodeRun, otlpAppEnv, runNode } from "./support/child.ts";
 import { type FileLogRecord, type FileSpan, readFileSpans, readLogRecords } from "./support/otlp-files.ts";
 import { pollUntilStable } from "./support/poll.ts";
@@ -81,6 +81,7 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
 
   it("verify: exit 0, both chains complete with no gap, and a clean summary", async () => {
     const run = await auditCli(["verify", stack.paths.auditDir]);
+    const chain = String(records[0]?.attributes["audit.chain"]);
     const files = [stack.paths.logsFile, stack.paths.metricsFile, stack.paths.tracesFile];
     const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
     const lineCount = files.reduce((sum, file) => sum + lines(file).length, 0);
@@ -89,7 +90,7 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
       stderr: "",
       stdout: [
         `read ${files.length} files, ${lineCount} lines, ${bytes} bytes`,
-        `instance ${instance}`,
+        `instance ${instance} chain ${chain}`,
         "  traces: 6 records (seq 1..6), 0 duplicates: ok",
         "  logs: 12 records (seq 1..12), 0 duplicates: ok",
         "OK: 18 records verified in 2 chains",
@@ -99,7 +100,7 @@ describe("langchain-otel-audit on the collector's audit directory after the quic
 
     const { run: jsonRun, report } = await verifyJson([stack.paths.auditDir]);
     expect(jsonRun.code).toBe(0);
-    expect(report?.problems).toEqual({ gaps: 0, hashMismatches: 0, unverified: 0, malformedLines: 0, unmatchedStarts: 0 });
+    expect(report?.problems).toEqual(NO_PROBLEMS);
     expect(instanceChains(report, instance)).toEqual({ traces: completeChain(6), logs: completeChain(12) });
   });
 

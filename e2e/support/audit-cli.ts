@@ -16,6 +16,8 @@ export function auditCli(args: string[], { timeoutMillis = 60_000 }: { timeoutMi
 /** One chain of `verify --json`: the records of one `service.instance.id` and signal. */
 export interface VerifyChain {
   instance: string;
+  /** `audit.chain`: one per process. */
+  chain: string;
   signal: "traces" | "logs";
   records: number;
   duplicates: number;
@@ -37,8 +39,11 @@ export interface VerifyReport {
   malformedLines: number;
   unmatchedStarts: unknown[];
   endsWithoutStart: number;
-  problems: { gaps: number; hashMismatches: number; unverified: number; malformedLines: number; unmatchedStarts: number };
+  problems: { gaps: number; hashMismatches: number; unverified: number; malformedLines: number; unmatchedStarts: number; recordedLosses: number };
 }
+
+/** The problems of a clean trail, as `verify --json` counts them. */
+export const NO_PROBLEMS = { gaps: 0, hashMismatches: 0, unverified: 0, malformedLines: 0, unmatchedStarts: 0, recordedLosses: 0 };
 
 /** `verify --json <paths>`: the exit status and the parsed report (undefined when stdout is not one JSON document). */
 export async function verifyJson(paths: string[]): Promise<{ run: NodeRun; report: VerifyReport | undefined }> {

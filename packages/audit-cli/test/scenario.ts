@@ -3,6 +3,8 @@ import type { RunSpec, Signing } from "./trail.js";
 import { TrailWriter } from "./trail.js";
 
 export const INSTANCE = "3f1c9a52-0d7e-4b8a-9c61-2e5f7a8b9c0d";
+/** The `audit.chain` of every test trail's process. */
+export const CHAIN = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 
 /** A support agent's run: a chat model call, a failing tool, a second model call. Session s-1, user u-1. */
 export const AGENT_RUN: RunSpec = {
@@ -106,7 +108,12 @@ export async function writeReviewTrail(dir: string): Promise<TrailWriter> {
   writer.run(SHORT_RUN);
   await writer.flush();
   writer.run(CRASHED_RUN);
-  writer.record("langchain.audit.loss", { "langchain.audit.loss.count": 512, "langchain.audit.loss.signal": "traces" }, 130_000, "export queue full: 512 spans dropped");
+  writer.record(
+    "langchain.audit.loss",
+    { "audit.loss.signal": "traces", "audit.loss.count": 512, "audit.loss.first_seq": 7, "audit.loss.last_seq": 518, "audit.loss.reason": "queue_full" },
+    130_000,
+    "512 spans lost before they were written (audit.seq 7–518 of this process's traces chain): queue_full",
+  );
   await writer.flush();
   await writer.close();
   return writer;

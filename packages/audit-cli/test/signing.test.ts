@@ -6,7 +6,7 @@ import { signingKeyFromPem } from "@langchain-otel/node/integrity";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
 import { writeLines, lines } from "./files.js";
-import { INSTANCE } from "./scenario.js";
+import { CHAIN, INSTANCE } from "./scenario.js";
 import { writeSignedTrail } from "./tamper/signed-trail.js";
 
 beforeAll(assertBuilt);
@@ -62,7 +62,7 @@ describe("verify --public-key", () => {
     await writeSignedTrail(trail, k.signing);
     const result = await runCli(["verify", "--public-key", k.publicFile, "."], trail);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       `  traces: 6 records (seq 1..6), 0 duplicates, signed through seq 6 by ${k.signing.keyId} (2 checkpoints), sealed: ok`,
       `  logs: 18 records (seq 1..18), 0 duplicates, signed through seq 17 by ${k.signing.keyId} (4 checkpoints), sealed: ok`,
       `OK: 24 records verified in 2 chains; every record signed (${k.signing.keyId}) and every chain sealed`,

@@ -2,6 +2,7 @@
 import { ROOT_CONTEXT, SeverityNumber, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from "@opentelemetry/api";
 import { OtlpJsonFileLogRecordExporter, OtlpJsonFileSpanExporter } from "@langchain-otel/node";
 import { AuditCheckpointer, IntegrityLogRecordProcessor, IntegritySpanProcessor, type SigningKey } from "@langchain-otel/node/integrity";
+import { CHAIN } from "./scenario.js";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { BatchSpanProcessor, TracerProvider, type IdGenerator } from "@opentelemetry/sdk-trace";
@@ -57,6 +58,11 @@ export interface TrailWriterOptions {
   readonly traces?: string;
   readonly logs?: string;
   readonly signing?: Signing | undefined;
+  /**
+   * `audit.chain` of the process that writes.
+   * @default CHAIN
+   */
+  readonly chainId?: string;
 }
 
 /**
@@ -78,6 +84,7 @@ export class TrailWriter {
     this.logsFile = path.join(dir, options.logs ?? "logs.jsonl");
     const resource = resourceFromAttributes({ "service.name": "support-bot", "service.instance.id": instance });
     const signing = options.signing;
+    const chainId = options.chainId ?? CHAIN;
     const checkpointer =
       signing === undefined ? undefined : new AuditCheckpointer({ signingKey: signing.key, checkpointRecords: signing.checkpointRecords, now: () => T0 + 3_600_000 });
     this._checkpointer = checkpointer;
@@ -87,13 +94,13 @@ export class TrailWriter {
       resource,
       idGenerator: this._ids,
       spanProcessors: [
-        new IntegritySpanProcessor(new BatchSpanProcessor({ exporter: new OtlpJsonFileSpanExporter({ path: this.tracesFile }), ...batch }), { checkpointer }),
+        new IntegritySpanProcessor(new BatchSpanProcessor({ exporter: new OtlpJsonFileSpanExporter({ path: this.tracesFile }), ...batch }), { checkpointer, chainId }),
       ],
     });
     this._loggerProvider = new LoggerProvider({
       resource,
       processors: [
-        new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OtlpJsonFileLogRecordExporter({ path: this.logsFile }), ...batch }), { checkpointer }),
+        new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OtlpJsonFileLogRecordExporter({ path: this.logsFile }), ...batch }), { checkpointer, chainId }),
       ],
     });
     checkpointer?.setLogger(this._loggerProvider.getLogger("@langchain-otel/node", "0.1.0"));

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
 import { editLine, lines, writeLines } from "./files.js";
-import { AGENT_RUN, INSTANCE, LATE_RUN, SHORT_RUN, writeStandardTrail, writeTrail } from "./scenario.js";
+import { AGENT_RUN, CHAIN, INSTANCE, LATE_RUN, SHORT_RUN, writeStandardTrail, writeTrail } from "./scenario.js";
+import { TrailWriter } from "./trail.js";
 import { UNSIGNED_NOTE } from "../src/verify/verify-trail.js";
 
 /** The last line of every verdict given without a public key. */
@@ -25,7 +26,7 @@ describe("verify", () => {
     expect(result.stdout).toBe(
       [
         `read 2 files, 4 lines, ${bytesOf(dir, "traces.jsonl", "logs.jsonl")} bytes`,
-        `instance ${INSTANCE}`,
+        `instance ${INSTANCE} chain ${CHAIN}`,
         "  traces: 5 records (seq 1..5), 0 duplicates: ok",
         "  logs: 10 records (seq 1..10), 0 duplicates: ok",
         "OK: 15 records verified in 2 chains",
@@ -43,7 +44,7 @@ describe("verify", () => {
     editLine(path.join(dir, "traces.jsonl"), 1, (line) => line.replace('"stringValue":"lookup_policy"', '"stringValue":"lookup_polich"'));
     const result = await runCli(["verify", "traces.jsonl", "logs.jsonl"], dir);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 5 records (seq 1..5), 0 duplicates: FAILED",
       "    hash mismatch: traces.jsonl:1 (seq 2): audit.hash does not verify",
       "  logs: 10 records (seq 1..10), 0 duplicates: ok",
@@ -89,7 +90,7 @@ describe("verify", () => {
     writeLines(logs, [first!, third!]);
     const result = await runCli(["verify", "."], dir);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 6 records (seq 1..6), 0 duplicates: ok",
       "  logs: 10 records (seq 1..12), 0 duplicates: FAILED",
       "    gap: seq 9..10 missing (2 records)",
@@ -107,7 +108,7 @@ describe("verify", () => {
     writeLines(traces, lines(traces).slice(1));
     const result = await runCli(["verify", "traces.jsonl"], dir);
     expect(result.stdout.split("\n").slice(1, -1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 1 record (seq 5), 0 duplicates: FAILED",
       "    gap: seq 1..4 missing (4 records)",
       "FAILED: 1 gap",
@@ -122,7 +123,7 @@ describe("verify", () => {
     writeLines(logs, [...lines(logs), lines(logs)[0]!]);
     const result = await runCli(["verify", "."], dir);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 5 records (seq 1..5), 0 duplicates: ok",
       "  logs: 10 records (seq 1..10), 8 duplicates: ok",
       "OK: 15 records verified in 2 chains",
@@ -139,7 +140,7 @@ describe("verify", () => {
     writeLines(logs, [...lines(logs), lines(logs)[0]!]);
     const result = await runCli(["verify", "--window", "1", "logs.jsonl"], dir);
     expect(result.stdout.split("\n").slice(1, -1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  logs: 10 records (seq 1..10), 0 duplicates: FAILED",
       ...[1, 2, 3, 4, 5, 6, 7, 8].slice(0, 10).map((seq) => `    not verified: logs.jsonl:3 (seq ${seq}): a repeat of a record outside the verification window (--window)`),
       "FAILED: 8 records not verified",
@@ -156,7 +157,7 @@ describe("verify", () => {
     writeLines(logs, [...all, all[1]!.replace('"stringValue":"u-2"', '"stringValue":"u-3"')]);
     const result = await runCli(["verify", "logs.jsonl"], dir);
     expect(result.stdout.split("\n").slice(1, -1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  logs: 10 records (seq 1..10), 1 duplicate: FAILED",
       "    hash mismatch: logs.jsonl:3 (seq 9): audit.hash does not verify",
       "FAILED: 1 hash mismatch",
@@ -178,7 +179,7 @@ describe("verify", () => {
     expect(byName.stdout).toBe(
       [
         `read 4 files, 4 lines, ${bytesOf(source, "traces.jsonl", "logs.jsonl")} bytes`,
-        `instance ${INSTANCE}`,
+        `instance ${INSTANCE} chain ${CHAIN}`,
         "  traces: 5 records (seq 1..5), 0 duplicates: ok",
         "  logs: 10 records (seq 1..10), 0 duplicates: ok",
         "OK: 15 records verified in 2 chains",
@@ -203,14 +204,15 @@ describe("verify", () => {
     writeFileSync(traces, [first, "{not json", badRecord, second].join("\n") + "\n" + second!.slice(0, 40));
     const result = await runCli(["verify", "."], dir);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 5 records (seq 1..5), 0 duplicates: ok",
       "  logs: 10 records (seq 1..10), 0 duplicates: ok",
-      "malformed: 3 lines",
+      "malformed: 2 lines",
       "  traces.jsonl:2: not JSON",
       "  traces.jsonl:3: resourceSpans[0].scopeSpans[0].spans[0]: kind is not an integer",
-      "  traces.jsonl:5: not JSON",
-      "FAILED: 3 malformed lines",
+      // The cut-off last line is a torn write, not a malformed line.
+      "warning: traces.jsonl:5: a last line cut off mid-write (its writer was stopped mid-write); skipped",
+      "FAILED: 2 malformed lines",
       NOTE,
       "",
     ]);
@@ -252,7 +254,7 @@ describe("verify", () => {
     const result = await runCli(["verify", "."], dir);
     expect(result.stdout.split("\n")).toEqual([
       `read 3 files, 6 lines, ${bytesOf(dir, "traces.jsonl", "logs.jsonl", "metrics.jsonl")} bytes`,
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 5 records (seq 1..5), 0 duplicates: ok",
       "  logs: 10 records (seq 1..10), 0 duplicates: ok",
       "OK: 15 records verified in 2 chains",
@@ -274,7 +276,7 @@ describe("verify", () => {
     await writeTrail(dir, [[AGENT_RUN], [crashed]]);
     const result = await runCli(["verify", "."], dir);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      `instance ${INSTANCE}`,
+      `instance ${INSTANCE} chain ${CHAIN}`,
       "  traces: 4 records (seq 1..4), 0 duplicates: ok",
       "  logs: 9 records (seq 1..9), 0 duplicates: ok",
       "unmatched run starts: 1",
@@ -302,10 +304,10 @@ describe("verify", () => {
     }
     const result = await runCli(["verify", "gateway-1", "gateway-2"], root);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      "instance instance-a",
+      `instance instance-a chain ${CHAIN}`,
       "  traces: 5 records (seq 1..5), 4 duplicates: ok",
       "  logs: 10 records (seq 1..10), 8 duplicates: ok",
-      "instance instance-b",
+      `instance instance-b chain ${CHAIN}`,
       "  traces: 1 record (seq 1), 0 duplicates: ok",
       "  logs: 2 records (seq 1..2), 0 duplicates: ok",
       "instances: 2, 2 ok",
@@ -328,10 +330,10 @@ describe("verify", () => {
     copyFileSync(path.join(other, "logs.jsonl"), path.join(dir, "b-logs.jsonl"));
     const result = await runCli(["verify", "."], dir);
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      "instance instance-a",
+      `instance instance-a chain ${CHAIN}`,
       "  traces: 4 records (seq 1..4), 0 duplicates: ok",
       "  logs: 8 records (seq 1..8), 0 duplicates: ok",
-      "instance instance-b",
+      `instance instance-b chain ${CHAIN}`,
       "  traces: 1 record (seq 1), 0 duplicates, 1 without audit fields: FAILED",
       "    unstamped: b-traces.jsonl:2: a record without audit.seq and audit.hash: it belongs to no chain (injected, or written by a process without the integrity processors)",
       "  logs: 2 records (seq 1..2), 0 duplicates: ok",
@@ -343,6 +345,136 @@ describe("verify", () => {
       "",
     ]);
     expect(result.code).toBe(1);
+  });
+
+  it("a fixed service.instance.id across a restart (or two replicas): one chain per process, each verifies from seq 1", async () => {
+    const dir = tempDir();
+    const second = "0b6d5d53-6a9a-4c8f-b7e4-2d1f9e3c4a55";
+    for (const [chainId, suffix] of [
+      [CHAIN, ""],
+      [second, "-2"],
+    ] as const) {
+      const writer = new TrailWriter(dir, "pod-1", { traces: `traces${suffix}.jsonl`, logs: `logs${suffix}.jsonl`, chainId });
+      writer.run(AGENT_RUN);
+      await writer.flush();
+      await writer.close();
+    }
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance pod-1 chain ${second}`,
+      "  traces: 4 records (seq 1..4), 0 duplicates: ok",
+      "  logs: 8 records (seq 1..8), 0 duplicates: ok",
+      `instance pod-1 chain ${CHAIN}`,
+      "  traces: 4 records (seq 1..4), 0 duplicates: ok",
+      "  logs: 8 records (seq 1..8), 0 duplicates: ok",
+      "OK: 24 records verified in 4 chains",
+      NOTE,
+      "",
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it("a chain cut short in the middle still shows its gap, in that chain only", async () => {
+    const dir = tempDir();
+    const second = "0b6d5d53-6a9a-4c8f-b7e4-2d1f9e3c4a55";
+    await writeStandardTrail(dir);
+    const writer = new TrailWriter(dir, INSTANCE, { traces: "traces-2.jsonl", logs: "logs-2.jsonl", chainId: second });
+    for (const run of [AGENT_RUN, SHORT_RUN, LATE_RUN]) {
+      writer.run(run);
+      await writer.flush();
+    }
+    await writer.close();
+    const traces2 = path.join(dir, "traces-2.jsonl");
+    writeLines(traces2, [lines(traces2)[0]!, lines(traces2)[2]!]);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1, 8)).toEqual([
+      `instance ${INSTANCE} chain ${second}`,
+      "  traces: 5 records (seq 1..6), 0 duplicates: FAILED",
+      "    gap: seq 5 missing (1 record)",
+      "  logs: 12 records (seq 1..12), 0 duplicates: ok",
+      `instance ${INSTANCE} chain ${CHAIN}`,
+      "  traces: 5 records (seq 1..5), 0 duplicates: ok",
+      "  logs: 10 records (seq 1..10), 0 duplicates: ok",
+    ]);
+    expect(result.stdout.split("\n").slice(-3)).toEqual(["FAILED: 1 gap", NOTE, ""]);
+    expect(result.code).toBe(1);
+  });
+
+  it("reports what a loss record says was lost, beside the gap it explains, and fails", async () => {
+    const dir = tempDir();
+    const writer = new TrailWriter(dir, INSTANCE);
+    writer.run(AGENT_RUN);
+    await writer.flush();
+    writer.run(SHORT_RUN);
+    const loss = { "audit.loss.signal": "traces", "audit.loss.count": 1, "audit.loss.first_seq": 5, "audit.loss.last_seq": 5, "audit.loss.reason": "queue_full" };
+    writer.record("langchain.audit.loss", loss, 40, "1 spans lost");
+    await writer.flush();
+    writer.run(LATE_RUN);
+    await writer.flush();
+    await writer.close();
+    // The span the loss record speaks of is not in the trail: a gap, and its explanation.
+    const traces = path.join(dir, "traces.jsonl");
+    writeLines(traces, [lines(traces)[0]!, lines(traces)[2]!]);
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(1)).toEqual([
+      `instance ${INSTANCE} chain ${CHAIN}`,
+      "  traces: 5 records (seq 1..6), 0 duplicates: FAILED",
+      "    gap: seq 5 missing (1 record); recorded lost by the process",
+      "    recorded loss: logs.jsonl:2 (seq 5): lost by the writing process, never written: 1 span (queue_full, seq 5)",
+      "  logs: 13 records (seq 1..13), 0 duplicates: ok",
+      "FAILED: 1 gap, 1 recorded loss",
+      NOTE,
+      "",
+    ]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse((await runCli(["verify", "--json", "."], dir)).stdout);
+    expect(report.losses).toEqual([
+      { instance: INSTANCE, chain: CHAIN, signal: "traces", count: 1, firstSeq: 5, lastSeq: 5, reason: "queue_full", file: "logs.jsonl", line: 2 },
+    ]);
+    expect(report.problems.recordedLosses).toBe(1);
+    expect(report.findings.filter((f: { code: string }) => f.code === "recorded-loss")).toEqual([
+      {
+        code: "recorded-loss",
+        message: "lost by the writing process, never written: 1 span (queue_full, seq 5)",
+        file: "logs.jsonl",
+        line: 2,
+        instance: INSTANCE,
+        chain: CHAIN,
+        signal: "traces",
+        seq: 5,
+        count: 1,
+      },
+    ]);
+  });
+
+  it("a loss at the tail, where no gap shows, still fails", async () => {
+    const dir = tempDir();
+    const writer = new TrailWriter(dir, INSTANCE);
+    writer.run(AGENT_RUN);
+    writer.record("langchain.audit.loss", { "audit.loss.signal": "traces", "audit.loss.count": 3, "audit.loss.first_seq": 5, "audit.loss.last_seq": 7, "audit.loss.reason": "write_failed" }, 40);
+    await writer.flush();
+    await writer.close();
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(-3)).toEqual(["FAILED: 1 recorded loss", NOTE, ""]);
+    expect(result.code).toBe(1);
+  });
+
+  it("skips a torn last line (its writer was stopped mid-write) with a warning, and still passes", async () => {
+    const dir = tempDir();
+    await writeStandardTrail(dir);
+    const logs = path.join(dir, "logs.jsonl");
+    writeFileSync(logs, readFileSync(logs, "utf8") + '{"resourceLogs":[{"resource":{"attri');
+    const result = await runCli(["verify", "."], dir);
+    expect(result.stdout.split("\n").slice(-4)).toEqual([
+      "warning: logs.jsonl:3: a last line cut off mid-write (its writer was stopped mid-write); skipped",
+      "OK: 15 records verified in 2 chains",
+      NOTE,
+      "",
+    ]);
+    expect(result.code).toBe(0);
+    // The same bytes followed by a line feed are a malformed line, not a torn one: something wrote after it.
+    writeFileSync(logs, readFileSync(logs, "utf8") + "\n");
+    expect((await runCli(["verify", "."], dir)).code).toBe(1);
   });
 
   it("prints the report as JSON with --json", async () => {
@@ -361,7 +493,7 @@ describe("verify", () => {
       chains: [
         {
           instance: INSTANCE,
-          chain: "",
+          chain: CHAIN,
           signal: "traces",
           records: 5,
           duplicates: 0,
@@ -379,7 +511,7 @@ describe("verify", () => {
         },
         {
           instance: INSTANCE,
-          chain: "",
+          chain: CHAIN,
           signal: "logs",
           records: 10,
           duplicates: 0,
@@ -405,7 +537,7 @@ describe("verify", () => {
           file: "traces.jsonl",
           line: 1,
           instance: INSTANCE,
-          chain: "",
+          chain: CHAIN,
           signal: "traces",
           seq: 2,
           count: 1,
@@ -417,7 +549,9 @@ describe("verify", () => {
       malformed: [],
       unmatchedStarts: [],
       endsWithoutStart: 0,
-      problems: { gaps: 0, hashMismatches: 1, unverified: 0, malformedLines: 0, unmatchedStarts: 0 },
+      losses: [],
+      tornLastLines: [],
+      problems: { gaps: 0, hashMismatches: 1, unverified: 0, malformedLines: 0, unmatchedStarts: 0, recordedLosses: 0 },
     });
   });
 

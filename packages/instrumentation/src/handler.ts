@@ -12,7 +12,7 @@ import {
 import type { OpenTelemetryCallbackHandlerOptions } from "./types.js";
 import { resolveTracingOptions, type ResolvedTracingOptions } from "./options.js";
 import { envSnapshot, type Env } from "./setting-parsers.js";
-import { RunTracker, type RunView, type TrackerSource } from "./run-tracker.js";
+import { RunTracker, type RunExit, type RunView, type TrackerSource } from "./run-tracker.js";
 import { agentName, classifyChainRun, isAgentModelNode, runDisplayName, type SerializedLike } from "./span-naming.js";
 import { callCost, modelRequestAttributes, modelResponseAttributes, requestModel, serverAttributes } from "./attributes.js";
 import { RunMetrics } from "./metrics.js";
@@ -159,9 +159,12 @@ export class OpenTelemetryCallbackHandler {
     return this._tracker.contextForRun(runId);
   }
 
-  /** Ends every open run's span with status ERROR and `reason` (shutdown, tests). */
-  endAllRuns(reason: string): void {
-    this._tracker.endAll(reason);
+  /**
+   * Ends every open run's span with status ERROR and `reason` (shutdown, tests); when the process is ending,
+   * `exit` says how, for `error.type` and `langchain.exit.reason`. Synchronous.
+   */
+  endAllRuns(reason: string, exit?: RunExit): void {
+    this._tracker.endAll(reason, exit);
   }
 
   // LangChain callbacks, in their runtime argument order (which differs from some .d.ts). Every body runs

@@ -40,10 +40,19 @@ import {
   ATTR_SERVER_PORT,
   EVENT_FIRST_CHUNK,
   ERROR_TYPE_RUN_ABANDONED,
+  ATTR_LANGCHAIN_EXIT_REASON,
   EVENT_INTERRUPT,
 } from "./semconv.js";
 
 type Dict = Record<string, unknown>;
+
+/** How the process is ending, for the runs still open then. */
+export interface RunExit {
+  /** `error.type` of each: the uncaught error's class, the signal's name, or `ProcessExit`. */
+  readonly errorType: string;
+  /** `langchain.exit.reason`: `exit`, `uncaught_exception`, `unhandled_rejection` or `signal`. */
+  readonly reason: string;
+}
 
 /** How a run start is described to {@link RunTracker.start}. */
 export interface RunStart {
@@ -184,9 +193,12 @@ export class RunTracker {
     return this._runs.get(runId)?.context;
   }
 
-  /** Ends every open run as ERROR with `reason`. */
-  endAll(reason: string): void {
-    for (const state of this._runs.all()) this._abandon(state, reason);
+  /**
+   * Ends every open run as ERROR: `RunAbandoned` with `reason`, or, when the process is ending, `exit.errorType`
+   * with `langchain.exit.reason` = `exit.reason`. Synchronous, so it can run in `process.on("exit")`.
+   */
+  endAll(reason: string, exit?: RunExit): void {
+    for (const state of this._runs.all()) this._abandon(state, reason, exit);
   }
 
   /** Counts one streamed chunk of an open run; the first is timed and marked with an event on the span. */
@@ -437,13 +449,16 @@ export class RunTracker {
     if (observer !== undefined) this._guard("metrics", () => observer.ended(state, outcome));
   }
 
-  private _abandon(state: RunState, reason: string): void {
+  private _abandon(state: RunState, reason: string, exit?: RunExit): void {
     if (this._runs.remove(state.info.runId) === undefined) return;
     try {
-      state.span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_RUN_ABANDONED);
+      const attrs: Record<string, string> =
+        exit === undefined
+          ? { [ATTR_ERROR_TYPE]: ERROR_TYPE_RUN_ABANDONED, [ATTR_LANGCHAIN_ABANDON_REASON]: reason }
+          : { [ATTR_ERROR_TYPE]: exit.errorType, [ATTR_LANGCHAIN_EXIT_REASON]: exit.reason };
+      state.span.setAttributes(attrs);
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: `run did not end: ${reason}` });
       const duration = this._now() - state.startedAtMillis;
-      const attrs = { [ATTR_ERROR_TYPE]: ERROR_TYPE_RUN_ABANDONED, [ATTR_LANGCHAIN_ABANDON_REASON]: reason };
       if (this._options.emitAuditRecords) {
         this._guard("audit end record", () => emitRunEnd(this._getLogger(), state.context, state.identity, attrs, "error", duration));
       }

@@ -148,6 +148,22 @@ export const ATTR_LANGCHAIN_SIGNAL = "langchain.signal";
 export const ATTR_LANGCHAIN_ABANDON_REASON = "langchain.abandon_reason";
 /** `error.type` of a run that never ended and was closed for it. */
 export const ERROR_TYPE_RUN_ABANDONED = "RunAbandoned";
+/**
+ * How the process ended while a run was still open (the run then ends as ERROR): one of {@link EXIT_REASONS}.
+ * Its `error.type` says what ended it: the uncaught error's class, the signal's name (`SIGTERM`), or
+ * {@link ERROR_TYPE_PROCESS_EXIT}.
+ */
+export const ATTR_LANGCHAIN_EXIT_REASON = "langchain.exit.reason";
+/** `process.exit()` from anywhere, or the app running out of work. */
+export const EXIT_REASON_EXIT = "exit";
+export const EXIT_REASON_UNCAUGHT_EXCEPTION = "uncaught_exception";
+export const EXIT_REASON_UNHANDLED_REJECTION = "unhandled_rejection";
+/** SIGTERM, SIGINT or SIGHUP. */
+export const EXIT_REASON_SIGNAL = "signal";
+/** The values of {@link ATTR_LANGCHAIN_EXIT_REASON}. */
+export const EXIT_REASONS = [EXIT_REASON_EXIT, EXIT_REASON_UNCAUGHT_EXCEPTION, EXIT_REASON_UNHANDLED_REJECTION, EXIT_REASON_SIGNAL] as const;
+/** `error.type` of a run open when the process exited (`process.exit()`, or no work left). */
+export const ERROR_TYPE_PROCESS_EXIT = "ProcessExit";
 
 // Integrity (the distro stamps these; packages/node/src/integrity/README.md is their specification).
 // https://opentelemetry.io/docs/specs/semconv/registry/attributes/service/ (stable)
@@ -157,8 +173,24 @@ export const ATTR_SERVICE_INSTANCE_ID = "service.instance.id";
 export const ATTR_AUDIT_SEQ = "audit.seq";
 /** Lower-case hex SHA-256 linking a record to its predecessor in the chain. */
 export const ATTR_AUDIT_HASH = "audit.hash";
-/** A random UUID per process on every record: with `service.instance.id` it names the record's chain. */
+/**
+ * A random UUID per process, on every record: with `service.instance.id` it names the record's chain, so a restart
+ * or a replica with a fixed instance ID starts a chain of its own.
+ */
 export const ATTR_AUDIT_CHAIN = "audit.chain";
+
+// Loss records: what the process could not write, written into the trail itself so the verifier reports it.
+/** `event.name` of a loss record (a log record; a span of that name when audit records are off). */
+export const EVENT_AUDIT_LOSS = "langchain.audit.loss";
+/** The signal of the chain that lost records: `traces` or `logs`. */
+export const ATTR_AUDIT_LOSS_SIGNAL = "audit.loss.signal";
+/** How many records were lost. */
+export const ATTR_AUDIT_LOSS_COUNT = "audit.loss.count";
+/** The first and last `audit.seq` lost (a contiguous range of that chain). */
+export const ATTR_AUDIT_LOSS_FIRST_SEQ = "audit.loss.first_seq";
+export const ATTR_AUDIT_LOSS_LAST_SEQ = "audit.loss.last_seq";
+/** Why: `queue_full` (drop mode), `write_failed` (audit file or spool not writable, disk full), `spool_full`. */
+export const ATTR_AUDIT_LOSS_REASON = "audit.loss.reason";
 
 /** The finish reasons as the provider spelled them, beside `gen_ai.response.finish_reasons` in the schema's terms. */
 export const ATTR_LANGCHAIN_RESPONSE_FINISH_REASONS_RAW = "langchain.response.finish_reasons.raw";

@@ -1,30 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { diag } from "./diag.js";
+import { JsonLinesFile } from "./files/json-lines-file.js";
+import { ensureDirectory, fileModes } from "./files/private-files.js";
 import { encodeLogsLine, encodeTraceLine } from "./otlp-json.js";
 import { dataPointCount, encodeMetricsLine } from "./otlp-json-metrics.js";
 import type { OtlpJsonFileLogRecordExporterOptions, OtlpJsonFileSpanExporterOptions } from "./types.js";
 
-/**
- * An append-only file of JSON lines, shared by the span and the log record exporter. Each line is written
- * synchronously (`appendFileSync`): when an export reports success its line has been handed to the operating
- * system, so a crash of the app right after cannot lose it. The file itself is created by the first line.
- */
-class JsonLinesFile {
-  readonly path: string;
+/** The export path shared by the span and the log record exporter: one line per export call. */
+class LinesExporter {
+  readonly file: JsonLinesFile;
   private readonly _owner: string;
   private _isShutdown = false;
 
   /** Creates the file's directory if missing; throws if it cannot be created. `owner` names the exporter in errors. */
-  constructor(file: string, owner: string) {
-    this.path = path.resolve(file);
+  constructor(file: string, owner: string, fileMode: number | undefined) {
+    this.file = new JsonLinesFile(file, fileModes(fileMode));
     this._owner = owner;
-    mkdirSync(path.dirname(this.path), { recursive: true });
+    ensureDirectory(path.dirname(this.file.path), fileModes(fileMode));
   }
 
   /**
@@ -41,30 +38,18 @@ class JsonLinesFile {
       return;
     }
     try {
-      this._append(encode() + "\n");
+      this.file.append(encode() + "\n");
     } catch (err) {
-      diag.error(`could not write ${count} ${noun} to ${this.path}`, err);
+      diag.error(`could not write ${count} ${noun} to ${this.file.path}`, err);
       resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
       return;
     }
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
-  /** Later exports fail; the file is not held open, so there is nothing to close. */
   shutdown(): Promise<void> {
     this._isShutdown = true;
     return Promise.resolve();
-  }
-
-  private _append(line: string): void {
-    try {
-      appendFileSync(this.path, line);
-    } catch (err) {
-      // The directory was removed while the app ran (log cleanup, tmp reaping): recreate it once.
-      if ((err as NodeJS.ErrnoException | undefined)?.code !== "ENOENT") throw err;
-      mkdirSync(path.dirname(this.path), { recursive: true });
-      appendFileSync(this.path, line);
-    }
   }
 }
 
@@ -75,19 +60,20 @@ class JsonLinesFile {
  *
  * Each line is written synchronously: when `export` reports success the line has been handed to the operating
  * system, so a crash of the app right after cannot lose it. There is no buffer, so {@link forceFlush} has
- * nothing to wait for.
+ * nothing to wait for. The file is never written through a symbolic link, is created with mode 0600 (or
+ * `fileMode`) whatever the umask, and a failed write never glues two lines together (see `JsonLinesFile`).
  */
 export class OtlpJsonFileSpanExporter implements SpanExporter {
-  private readonly _file: JsonLinesFile;
+  private readonly _file: LinesExporter;
 
   /** Creates the file's directory if missing; throws if it cannot be created. */
   constructor(options: OtlpJsonFileSpanExporterOptions) {
-    this._file = new JsonLinesFile(options.path, "OtlpJsonFileSpanExporter");
+    this._file = new LinesExporter(options.path, "OtlpJsonFileSpanExporter", options.fileMode);
   }
 
   /** Absolute path of the file lines are appended to. */
   get path(): string {
-    return this._file.path;
+    return this._file.file.path;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -112,16 +98,16 @@ export class OtlpJsonFileSpanExporter implements SpanExporter {
  * reports success. The file is created by the first record, so a run without records leaves no empty file.
  */
 export class OtlpJsonFileLogRecordExporter implements LogRecordExporter {
-  private readonly _file: JsonLinesFile;
+  private readonly _file: LinesExporter;
 
   /** Creates the file's directory if missing; throws if it cannot be created. */
   constructor(options: OtlpJsonFileLogRecordExporterOptions) {
-    this._file = new JsonLinesFile(options.path, "OtlpJsonFileLogRecordExporter");
+    this._file = new LinesExporter(options.path, "OtlpJsonFileLogRecordExporter", options.fileMode);
   }
 
   /** Absolute path of the file lines are appended to. */
   get path(): string {
-    return this._file.path;
+    return this._file.file.path;
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -142,19 +128,20 @@ export class OtlpJsonFileLogRecordExporter implements LogRecordExporter {
 /**
  * Appends one line per metrics collection to a file: the OTLP/JSON `ExportMetricsServiceRequest`, in the format
  * the OpenTelemetry Collector's file exporter writes (`format: json`), cumulative like the OTLP exporter's default.
- * A collection without data points writes nothing.
+ * A collection without data points writes nothing. Written like the audit files: never through a symbolic link,
+ * mode 0600 (or `fileMode`) whatever the umask, and a failed write never glues two lines together.
  */
 export class OtlpJsonFileMetricExporter implements PushMetricExporter {
-  private readonly _file: JsonLinesFile;
+  private readonly _file: LinesExporter;
 
   /** Creates the file's directory if missing; throws if it cannot be created. */
-  constructor(options: { path: string }) {
-    this._file = new JsonLinesFile(options.path, "OtlpJsonFileMetricExporter");
+  constructor(options: { path: string; fileMode?: number }) {
+    this._file = new LinesExporter(options.path, "OtlpJsonFileMetricExporter", options.fileMode);
   }
 
   /** Absolute path of the file lines are appended to. */
   get path(): string {
-    return this._file.path;
+    return this._file.file.path;
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { LangChainInstrumentation } from "@langchain-otel/instrumentation";
+import type { RunExit } from "@langchain-otel/instrumentation/internal";
 import type { NodeSDK } from "@opentelemetry/sdk-node";
 import { diag } from "./diag.js";
 import type { LangChainCorePatch } from "./langchain-core.js";
 import type { AuditPipeline } from "./pipeline.js";
 import type { Settings } from "./settings.js";
-import { boundedShutdown, installExitHooks } from "./shutdown.js";
+import { ExitHooks } from "./exit.js";
+import { boundedShutdown } from "./shutdown.js";
 import { zeroCounters } from "./spool/counters.js";
 import type { LangChainOtelHandle, LangChainOtelStats } from "./types.js";
 
@@ -30,7 +32,15 @@ export function installHandle(handle: LangChainOtelHandle): LangChainOtelHandle 
 
 const settled = Promise.resolve();
 
-const noStats = (): LangChainOtelStats => ({ ...zeroCounters(), queueDroppedSpans: 0, queueDroppedLogRecords: 0 });
+const noStats = (): LangChainOtelStats => ({
+  ...zeroCounters(),
+  queueDroppedSpans: 0,
+  queueDroppedLogRecords: 0,
+  spilledBatches: 0,
+  pendingBatches: 0,
+  exitDrainedItems: 0,
+  recoveredItems: 0,
+});
 
 /** The handle of a disabled start: every method does nothing. */
 export function disabledHandle(): LangChainOtelHandle {
@@ -38,8 +48,10 @@ export function disabledHandle(): LangChainOtelHandle {
     enabled: false,
     exporter: "none",
     auditDir: undefined,
+    spoolDir: undefined,
     instrumentation: undefined,
     instanceId: undefined,
+    chainId: undefined,
     stats: noStats,
     ready: settled,
     forceFlush: () => settled,
@@ -68,7 +80,8 @@ function auditDirOf(settings: Settings): string | undefined {
 }
 
 /**
- * The handle of a running start, with its bounded shutdown, which also runs on `beforeExit`, SIGTERM and SIGINT.
+ * The handle of a running start. Its bounded shutdown also runs when the process runs out of work and on a
+ * signal; every other ending that still runs JavaScript takes the synchronous exit path (see {@link ExitHooks}).
  */
 export function runningHandle(parts: RunningParts): LangChainOtelHandle {
   const { settings, instrumentation, pipeline, sdk, langchain } = parts;
@@ -77,26 +90,51 @@ export function runningHandle(parts: RunningParts): LangChainOtelHandle {
     await Promise.all(langchain.copies.map((copy) => copy.awaitAllCallbacks?.()));
   };
 
-  let uninstallExitHooks: () => void = () => {};
+  // How open runs end: RunAbandoned for an explicit shutdown(), else how the process is ending.
+  let shutdownExit: RunExit | undefined;
+  let drained = false;
+  const exitHooks = new ExitHooks({
+    drainSync(exit) {
+      if (drained) return;
+      drained = true;
+      try {
+        instrumentation.handler.endAllRuns(`the process ended (${exit.reason})`, exit);
+      } catch (err) {
+        diag.error("ending the open runs on exit failed", err);
+      }
+      pipeline.drainSync();
+      exitHooks.uninstall();
+      if (getHandle() === handle) setHandle(undefined);
+    },
+    shutdown(exit) {
+      shutdownExit ??= exit;
+      return shutdown();
+    },
+    flush: () => handle.forceFlush(),
+  });
   const shutdown = boundedShutdown(
     [
       // Not a step that waits: from here on, exports to a collector that does not answer are spooled in time.
       { name: "bound export time", run: () => pipeline.beginShutdown() },
       { name: "await LangChain callbacks", run: awaitCallbacks },
-      { name: "end open runs", run: () => instrumentation.handler.endAllRuns("shutdown") },
+      {
+        name: "end open runs",
+        run: () => instrumentation.handler.endAllRuns(shutdownExit === undefined ? "shutdown" : `the process ended (${shutdownExit.reason})`, shutdownExit),
+      },
       { name: "disable instrumentation", run: () => instrumentation.disable() },
-      // The last records of every chain are in: a signed process writes its seals now, flushed with them.
-      { name: "seal the audit chains", run: () => pipeline.seal() },
-      // The SDK's shutdown does not wait for exports a SimpleSpanProcessor still has pending; a flush does.
-      // After "end open runs", so the records of runs ended there are flushed too.
-      { name: "flush the processors", run: () => pipeline.flushProcessors() },
-      // The exporters' shutdown gives each spool one bounded attempt to drain.
+      // The last records of every chain (a signed process's seals), after the last run's; flushed with them.
+      { name: "final records of each chain", run: () => pipeline.finalRecords() },
+      // After "end open runs", so the records of runs ended there are exported too. Not the metrics: the SDK's
+      // shutdown collects them once more.
+      { name: "flush the export queues", run: () => pipeline.flushProcessors() },
+      // Shuts the queues down: each sink gives the spool one bounded attempt to drain.
       { name: "shut down the SDK", run: () => sdk.shutdown() },
-      { name: "close the spool", run: () => pipeline.close() },
+      { name: "close the spool and the journal", run: () => pipeline.close() },
       {
         name: "release",
         run: () => {
-          uninstallExitHooks();
+          drained = true;
+          exitHooks.uninstall();
           if (getHandle() === handle) setHandle(undefined);
         },
       },
@@ -108,8 +146,10 @@ export function runningHandle(parts: RunningParts): LangChainOtelHandle {
     enabled: true,
     exporter: settings.traces.kind,
     auditDir: auditDirOf(settings),
+    spoolDir: pipeline.spoolDir,
     instrumentation,
     instanceId: parts.instanceId,
+    chainId: pipeline.chainId,
     ready: langchain.ready,
     async forceFlush() {
       try {
@@ -122,6 +162,6 @@ export function runningHandle(parts: RunningParts): LangChainOtelHandle {
     shutdown,
     stats: () => pipeline.stats(),
   };
-  uninstallExitHooks = installExitHooks(shutdown);
+  exitHooks.install();
   return handle;
 }

@@ -1,94 +1,134 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { ATTR_AUDIT_SEQ } from "@langchain-otel/instrumentation/semconv";
 import { PeriodicExportingMetricReader, type MetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
-import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from "@opentelemetry/sdk-logs";
-import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
-import { OtlpJsonFileLogRecordExporter, OtlpJsonFileMetricExporter, OtlpJsonFileSpanExporter } from "./file-exporter.js";
 import type { Logger } from "@opentelemetry/api";
+import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace";
+import { diag } from "./diag.js";
+import { ExportQueue, type QueueJournal } from "./export/export-queue.js";
+import { LossLedger } from "./export/loss-ledger.js";
+import { OtlpJsonMetricExporter } from "./export/otlp-metric-exporter.js";
+import { lossLogRecord, lossSpan } from "./export/loss-records.js";
+import { QueueLogRecordProcessor, QueueSpanProcessor } from "./export/queue-processors.js";
+import { FileSink, type BatchSink } from "./export/sink.js";
+import { OtlpJsonFileMetricExporter } from "./file-exporter.js";
+import { JsonLinesFile } from "./files/json-lines-file.js";
+import type { AuditSignal } from "./integrity/canonical.js";
 import { AuditCheckpointer } from "./integrity/checkpointer.js";
 import { IntegrityLogRecordProcessor } from "./integrity/log-record-processor.js";
 import { IntegritySpanProcessor } from "./integrity/span-processor.js";
-import { QueueDropCounter } from "./queue-drops.js";
-import { METRIC_OTEL_SDK_PROCESSOR_LOG_PROCESSED, METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED } from "./semconv.js";
+import { Journal } from "./journal/journal.js";
+import { recoverJournals } from "./journal/recover.js";
+import { encodeLogsLine, encodeTraceLine } from "./otlp-json.js";
+import { errorText, Reporter } from "./reporter.js";
 import { ConfigurationError, LOGS_FILE_NAME, METRICS_FILE_NAME, TRACES_FILE_NAME, otlpTargets, type Settings } from "./settings.js";
 import { zeroCounters } from "./spool/counters.js";
-import { Spool } from "./spool/spool.js";
+import { Spool, exportBudgetMillis } from "./spool/spool.js";
 import type { LangChainOtelStats } from "./types.js";
 
-function errorReason(err: unknown): string {
-  return (err as NodeJS.ErrnoException | undefined)?.code ?? (err as Error | undefined)?.message ?? String(err);
-}
-
-/** Runs `create`; a directory it cannot create is a configuration error naming the setting. */
+/** Runs `create`; what it cannot do with a directory is a configuration error naming the setting. */
 function inDirectory<T>(what: string, dir: string, settingNames: string, create: () => T): T {
   try {
     return create();
   } catch (err) {
-    throw new ConfigurationError(
-      `${what} ${JSON.stringify(dir)} cannot be created (${errorReason(err)}); ${settingNames} must name a writable directory`,
-    );
+    throw new ConfigurationError(`${what} ${JSON.stringify(dir)} cannot be written (${errorText(err)}); ${settingNames} must name a writable directory`);
   }
 }
 
-/** The spool of the signals sent over OTLP; a directory that cannot be created is a configuration error. */
-function createSpool(settings: Settings, instanceId: string): Spool {
-  return inDirectory(
-    "spool directory",
-    settings.spool.dir,
-    "LANGCHAIN_OTEL_SPOOL_DIR or the spoolDir option",
-    () =>
-      new Spool({
-        spoolDir: settings.spool.dir,
-        maxBytes: settings.spool.maxBytes,
-        instanceId,
-        shutdownTimeoutMillis: settings.shutdownTimeoutMillis,
-        targets: otlpTargets(settings),
-      }),
-  );
+const AUDIT_DIR_SETTING = "LANGCHAIN_OTEL_AUDIT_DIR or the auditDir option";
+const JOURNAL_DIR_SETTING = "LANGCHAIN_OTEL_JOURNAL_DIR or the journalDir option";
+
+/** What a final-records hook is told. */
+export interface FinalDrain {
+  /** True on the synchronous exit path, false in the asynchronous `shutdown()`. */
+  readonly exiting: boolean;
+}
+
+/** How long `shutdown()` waits for records held while the resource settles, before the final records. */
+const SETTLE_BEFORE_SEAL_MILLIS = 1000;
+
+function seqOf(item: ReadableSpan | ReadWriteLogRecord): number | undefined {
+  const seq = item.attributes[ATTR_AUDIT_SEQ];
+  return typeof seq === "number" ? seq : undefined;
 }
 
 /**
- * The audit export path of one start: for spans and for audit records each, the integrity stamping, a batch
- * processor and its exporter (the embedded audit file, or OTLP/HTTP spooled to disk while the collector does not
- * take it), plus the app's own span processors after it.
+ * The audit export path of one start, for spans and for audit records each: the integrity stamping (`audit.chain`,
+ * `audit.seq`, `audit.hash`), an {@link ExportQueue} in place of the SDK's batch processor, and its sink (the
+ * embedded audit file, or OTLP/HTTP with the spool behind it); the write-ahead journal when asked for; the app's
+ * own span processors after it (outside the chain).
+ *
+ * Built for every way the process may end: {@link drainSync} writes everything it holds synchronously (the exit
+ * path), {@link finalRecords}, {@link forceFlush} and {@link close} are the asynchronous shutdown's. Before
+ * either writes its last records, the {@link onFinalDrain} hooks run once, synchronously: records they emit (the
+ * signed seal of each chain, with a signing key) are stamped and written like any other.
  */
 export class AuditPipeline {
+  readonly chainId: string;
   /** The provider's span processors: the audit one first, then the app's (outside the chain). */
   readonly spanProcessors: readonly SpanProcessor[];
   /** The provider's log record processors: the audit one, or none when audit records are off. */
   readonly logRecordProcessors: readonly LogRecordProcessor[];
+  readonly reporter: Reporter;
   /**
    * The meter provider's reader: periodic export of the GenAI metrics to `metrics.jsonl` or OTLP/HTTP (not spooled:
    * metrics are cumulative, the next export carries what a failed one held); none when the SDK builds its own.
    */
   readonly metricReaders: readonly MetricReader[];
-  private readonly _auditSpans: IntegritySpanProcessor;
-  private readonly _auditRecords: IntegrityLogRecordProcessor[];
-  /** Signs the chains, when a signing key is set. */
+  /** The OTLP metrics exporter, given the shutdown deadline with the sinks. */
+  private readonly _otlpMetrics: OtlpJsonMetricExporter | undefined;
+  /** Signs the chains, when a signing key is set; its seal is a final-records hook. */
   readonly checkpointer: AuditCheckpointer | undefined;
+  private readonly _settings: Settings;
+  private readonly _ledger = new LossLedger();
+  private readonly _sinks: readonly BatchSink[];
   private _spool: Spool | undefined;
-  private readonly _spanDrops: QueueDropCounter;
-  private readonly _logDrops: QueueDropCounter;
-  private readonly _shutdownTimeoutMillis: number;
+  private readonly _journal: Journal | undefined;
+  private readonly _spanIntegrity: IntegritySpanProcessor;
+  private readonly _spanQueue: ExportQueue<ReadableSpan>;
+  private readonly _spanTail: QueueSpanProcessor;
+  private readonly _logIntegrity: IntegrityLogRecordProcessor | undefined;
+  private readonly _logQueue: ExportQueue<ReadWriteLogRecord> | undefined;
+  private readonly _logTail: QueueLogRecordProcessor | undefined;
+  private readonly _finalDrainHooks: Array<(drain: FinalDrain) => void> = [];
+  private readonly _integrity: ReadonlyArray<IntegritySpanProcessor | IntegrityLogRecordProcessor>;
+  private _finalDrainDone = false;
+  private _flushingLosses = false;
+  private _recoveredItems = 0;
+  private _closed = false;
 
   /**
-   * Creates the files' and the spool's directories (all the disk work of startup).
+   * Creates the audit directory, the spool and the journal (all the disk work of startup), and writes what the
+   * journals of killed processes hold.
    *
-   * @throws {ConfigurationError} when a directory cannot be created.
+   * @throws {ConfigurationError} when a directory cannot be created or written, or an audit file is a symbolic link.
    */
-  constructor(settings: Settings, instanceId: string, appSpanProcessors: readonly SpanProcessor[]) {
-    this._shutdownTimeoutMillis = settings.shutdownTimeoutMillis;
-    const { traces, logs } = settings;
-    // The audit directory first: a configuration error there must not leave a spool behind.
-    for (const destination of [traces, logs]) {
-      if (destination.kind !== "file") continue;
-      inDirectory("audit directory", destination.dir, "LANGCHAIN_OTEL_AUDIT_DIR or the auditDir option", () => mkdirSync(destination.dir, { recursive: true }));
+  constructor(settings: Settings, chainId: string, appSpanProcessors: readonly SpanProcessor[], reporter = new Reporter()) {
+    this._settings = settings;
+    this.chainId = chainId;
+    this.reporter = reporter;
+    const { traces, logs, fileModes } = settings;
+    // The audit files first: a configuration error there must not leave a spool behind.
+    const recordFile = logs.kind === "file" ? this._fileSink(logs.dir, LOGS_FILE_NAME, "audit records") : undefined;
+    const spanSink: BatchSink = traces.kind === "file" ? this._fileSink(traces.dir, TRACES_FILE_NAME, "spans") : this._spoolSink("traces");
+    const recordSink: BatchSink | undefined = logs.kind === "otlp" ? this._spoolSink("logs") : recordFile;
+    const sinks: Partial<Record<AuditSignal, BatchSink>> = { traces: spanSink };
+    if (recordSink !== undefined) sinks.logs = recordSink;
+    this._sinks = [spanSink, ...(recordSink === undefined ? [] : [recordSink])];
+
+    if (settings.journal.mode === "sync") {
+      const dir = settings.journal.dir;
+      try {
+        // Before this process's own journal exists: recovery takes every journal whose process is not running.
+        this._recoveredItems = recoverJournals(dir, sinks, reporter).reduce((n, r) => n + r.recovered.traces + r.recovered.logs, 0);
+        this._journal = inDirectory("journal directory", dir, JOURNAL_DIR_SETTING, () => new Journal(dir, chainId, reporter, fileModes));
+      } catch (err) {
+        this._spool?.close();
+        throw err;
+      }
     }
-    const spool = (): Spool => (this._spool ??= createSpool(settings, instanceId));
+
     const signing = settings.signing;
     const checkpointer =
       signing === undefined
@@ -99,41 +139,33 @@ export class AuditPipeline {
             checkpointIntervalMillis: signing.checkpointIntervalMillis,
           });
     this.checkpointer = checkpointer;
-    this._spanDrops = new QueueDropCounter("spans", METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED, "OTEL_BSP_MAX_QUEUE_SIZE");
-    this._logDrops = new QueueDropCounter("audit records", METRIC_OTEL_SDK_PROCESSOR_LOG_PROCESSED, "OTEL_BLRP_MAX_QUEUE_SIZE");
 
-    const spanExporter: SpanExporter =
-      traces.kind === "file"
-        ? new OtlpJsonFileSpanExporter({ path: path.join(traces.dir, TRACES_FILE_NAME) })
-        : spool().spanExporter(new OTLPTraceExporter(traces.target));
-    // Stamped in the order spans reach the batch processor, so a span it drops (full queue) is a gap in audit.seq.
-    const auditSpans = new IntegritySpanProcessor(
-      new BatchSpanProcessor({ exporter: spanExporter, ...settings.spanBatch, selfObsMeterProvider: this._spanDrops }),
-      { checkpointer },
-    );
-    this._auditSpans = auditSpans;
-    this.spanProcessors = [auditSpans, ...appSpanProcessors];
+    this._spanQueue = this._queue<ReadableSpan>("traces", spanSink, encodeTraceLine, "OTEL_BSP_MAX_QUEUE_SIZE");
+    this._spanTail = new QueueSpanProcessor(this._spanQueue);
+    // Stamped in the order spans reach the queue, so a span it loses is a gap in audit.seq (and a loss record).
+    this._spanIntegrity = new IntegritySpanProcessor(this._spanTail, { chainId, checkpointer });
+    this.spanProcessors = [this._spanIntegrity, ...appSpanProcessors];
 
-    let logExporter: LogRecordExporter | undefined;
-    if (logs.kind === "file") logExporter = new OtlpJsonFileLogRecordExporter({ path: path.join(logs.dir, LOGS_FILE_NAME) });
-    else if (logs.kind === "otlp") logExporter = spool().logRecordExporter(new OTLPLogExporter(logs.target));
-    this._auditRecords =
-      logExporter === undefined
-        ? []
-        : [
-            new IntegrityLogRecordProcessor(new BatchLogRecordProcessor({ exporter: logExporter, ...settings.logBatch, selfObsMeterProvider: this._logDrops }), {
-              checkpointer,
-            }),
-          ];
-    this.logRecordProcessors = this._auditRecords;
+    if (recordSink !== undefined) {
+      const logQueue = this._queue<ReadWriteLogRecord>("logs", recordSink, encodeLogsLine, "OTEL_BLRP_MAX_QUEUE_SIZE");
+      this._logQueue = logQueue;
+      this._logTail = new QueueLogRecordProcessor(logQueue);
+      this._logIntegrity = new IntegrityLogRecordProcessor(this._logTail, { chainId, checkpointer });
+      this.logRecordProcessors = [this._logIntegrity];
+    } else {
+      this.logRecordProcessors = [];
+    }
+    this._integrity = this._logIntegrity === undefined ? [this._spanIntegrity] : [this._spanIntegrity, this._logIntegrity];
+    // The seal: the last record of every chain, however the process ends.
+    if (checkpointer !== undefined) this.onFinalDrain(() => checkpointer.seal());
 
     const { metrics } = settings;
     let metricExporter: PushMetricExporter | undefined;
     if (metrics.kind === "file") {
-      metricExporter = new OtlpJsonFileMetricExporter({ path: path.join(metrics.dir, METRICS_FILE_NAME) });
+      metricExporter = new OtlpJsonFileMetricExporter({ path: path.join(metrics.dir, METRICS_FILE_NAME), fileMode: fileModes.file });
     } else if (metrics.kind === "otlp") {
-      const { url, headers, timeoutMillis } = metrics.target;
-      metricExporter = new OTLPMetricExporter({ url, headers: { ...headers }, timeoutMillis });
+      this._otlpMetrics = new OtlpJsonMetricExporter(metrics.target);
+      metricExporter = this._otlpMetrics;
     }
     this.metricReaders =
       metricExporter === undefined || metrics.kind === "env"
@@ -157,53 +189,200 @@ export class AuditPipeline {
   }
 
   /**
-   * Seals every chain (a no-op without a signing key): after the last record of the process and before the logger
-   * provider shuts down. First waits, at most `settleMillis`, for records held until the resource has settled, so
-   * they are stamped over the resource their exporter writes; the seal itself is synchronous (`sealNow`).
+   * Registers `hook` to run once, synchronously, when the process's chains are about to get their last records:
+   * on the exit path or in `shutdown()`, after the open runs have ended and before the queues are written out.
+   * Records it emits (through the global logger or tracer provider) are stamped and written synchronously with
+   * the rest; a hook that throws is logged and the others still run.
    */
-  async seal(settleMillis = 1000): Promise<void> {
-    if (this.checkpointer === undefined) return;
-    const processors = [this._auditSpans, ...this._auditRecords];
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMillis)));
-    await Promise.race([Promise.all(processors.map((p) => p.whenSettled())), bound]);
-    clearTimeout(timer);
-    this.sealNow();
+  onFinalDrain(hook: (drain: FinalDrain) => void): void {
+    this._finalDrainHooks.push(hook);
   }
 
-  /** Seals every chain at once, synchronously: for exit paths that cannot wait (held records are stamped as they are). */
-  sealNow(): void {
-    this.checkpointer?.seal();
-  }
-
-  /** Shutdown has begun: from here on, exports to a collector that does not answer are spooled within the budget. */
+  /** Shutdown has begun: sending stops a little before its budget ends, so what is left can reach the disk. */
   beginShutdown(): void {
-    this._spool?.beginShutdown(this._shutdownTimeoutMillis);
+    const deadline = Date.now() + exportBudgetMillis(this._settings.shutdownTimeoutMillis);
+    for (const sink of this._sinks) sink.beginShutdown(deadline);
+    this._otlpMetrics?.beginShutdown(deadline);
   }
 
-  /** Exports every ended span and emitted record the processors hold, and the metrics collected so far. */
+  /** Exports every ended span and emitted record the queues hold, and the metrics collected so far. */
   async forceFlush(): Promise<void> {
     await Promise.all([this.flushProcessors(), ...this.metricReaders.map((reader) => reader.forceFlush())]);
   }
 
-  /** Exports what the span and log record processors hold; at shutdown, where the SDK's shutdown collects metrics once more. */
+  /**
+   * Exports every ended span and emitted record the queues hold (and the loss records of what was lost); at
+   * shutdown, where the SDK's shutdown collects the metrics once more.
+   */
   async flushProcessors(): Promise<void> {
+    this._flushLosses();
     await Promise.all([...this.spanProcessors, ...this.logRecordProcessors].map((processor) => processor.forceFlush()));
+    if (this._ledger.hasPending) {
+      this._flushLosses();
+      await this._logQueue?.forceFlush();
+      await this._spanQueue.forceFlush();
+    }
   }
 
-  /** After the SDK has shut down: stops replaying, gives up the spool, reports what the queues dropped. */
+  /**
+   * The shutdown's final records: waits, at most a second, for records held while the resource settles (so they
+   * are stamped over the resource their exporter writes), then runs the final-drain hooks (see
+   * {@link onFinalDrain}).
+   */
+  async finalRecords(settleMillis = SETTLE_BEFORE_SEAL_MILLIS): Promise<void> {
+    if (this._finalDrainDone) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMillis)));
+    await Promise.race([Promise.all(this._integrity.map((p) => p.whenSettled())), bound]);
+    clearTimeout(timer);
+    this._runFinalDrain(false);
+  }
+
+  /** The final-drain hooks, once; records still held while the resource settles are stamped first. */
+  private _runFinalDrain(exiting: boolean): void {
+    if (this._finalDrainDone) return;
+    this._finalDrainDone = true;
+    for (const processor of this._integrity) processor.releaseHeld();
+    const drain: FinalDrain = { exiting };
+    for (const hook of this._finalDrainHooks) {
+      try {
+        hook(drain);
+      } catch (err) {
+        diag.error("a final-drain hook threw", err);
+      }
+    }
+  }
+
+  /**
+   * The exit path: stamps the records held while the resource settles, writes the loss records known so far,
+   * runs the final-drain hooks, then writes everything held (spans first, then records, then the loss records of
+   * anything that could not be written) synchronously to the audit files or the spool, and closes the spool and
+   * the journal. Idempotent; never throws.
+   */
+  drainSync(): void {
+    if (this._closed) return;
+    for (const processor of this._integrity) processor.releaseHeld();
+    this._flushLosses();
+    this._runFinalDrain(true);
+    this._flushLosses();
+    this._spanQueue.drainSync();
+    this._flushLosses();
+    this._logQueue?.drainSync();
+    this._flushLosses();
+    this._close();
+  }
+
+  /** After the SDK has shut down: closes the spool and the journal, and says what was lost. Idempotent. */
   close(): void {
-    this._spool?.close();
-    this._spanDrops.reportTotal();
-    this._logDrops.reportTotal();
+    if (this._closed) return;
+    this._close();
   }
 
   /** What the export path has done and lost so far. */
   stats(): LangChainOtelStats {
+    const spool = this._spool?.counters() ?? zeroCounters();
+    const queueDroppedSpans = this._spanQueue.counters.droppedItems;
+    const queueDroppedLogRecords = this._logQueue?.counters.droppedItems ?? 0;
+    const lost = this._ledger.total("traces") + this._ledger.total("logs");
     return {
-      ...(this._spool?.counters() ?? zeroCounters()),
-      queueDroppedSpans: this._spanDrops.dropped,
-      queueDroppedLogRecords: this._logDrops.dropped,
+      spooledBatches: spool.spooledBatches,
+      replayedBatches: spool.replayedBatches,
+      rejectedBatches: spool.rejectedBatches,
+      droppedItems: lost - queueDroppedSpans - queueDroppedLogRecords,
+      queueDroppedSpans,
+      queueDroppedLogRecords,
+      spilledBatches: this._spanQueue.counters.spilledBatches + (this._logQueue?.counters.spilledBatches ?? 0),
+      pendingBatches: this._spool?.pendingBatches ?? 0,
+      exitDrainedItems: this._spanQueue.counters.drainedItems + (this._logQueue?.counters.drainedItems ?? 0),
+      recoveredItems: this._recoveredItems,
     };
+  }
+
+  /** Absolute spool directory, when a signal goes over OTLP. */
+  get spoolDir(): string | undefined {
+    return this._spool?.dir;
+  }
+
+  private _fileSink(dir: string, name: string, noun: string): FileSink {
+    const file = new JsonLinesFile(path.join(dir, name), this._settings.fileModes);
+    inDirectory("audit directory", dir, AUDIT_DIR_SETTING, () => file.prepare());
+    return new FileSink(file, noun, this.reporter);
+  }
+
+  /** The sink of a signal sent over OTLP; the spool is created with the first. */
+  private _spoolSink(signal: AuditSignal): BatchSink {
+    const settings = this._settings;
+    this._spool ??= inDirectory(
+      "spool directory",
+      settings.spool.dir,
+      "LANGCHAIN_OTEL_SPOOL_DIR or the spoolDir option",
+      () =>
+        new Spool({
+          spoolDir: settings.spool.dir,
+          maxBytes: settings.spool.maxBytes,
+          key: this.chainId,
+          targets: otlpTargets(settings),
+          reporter: this.reporter,
+          modes: settings.fileModes,
+        }),
+    );
+    return this._spool.sink(signal);
+  }
+
+  private _queue<T extends ReadableSpan | ReadWriteLogRecord>(
+    signal: AuditSignal,
+    sink: BatchSink,
+    encode: (items: readonly T[]) => string,
+    queueVariable: string,
+  ): ExportQueue<T> {
+    return new ExportQueue<T>({
+      signal,
+      sink,
+      encode,
+      seqOf,
+      batch: signal === "traces" ? this._settings.spanBatch : this._settings.logBatch,
+      overflow: this._settings.queueOverflow,
+      losses: this._ledger,
+      reporter: this.reporter,
+      queueVariable,
+      journal: this._journal as QueueJournal<T> | undefined,
+      onLossesPending: () => this._flushLosses(),
+    });
+  }
+
+  /** Writes what was lost into the trail: a loss record per range, in the records' chain (or the spans' without records). */
+  private _flushLosses(): void {
+    if (this._flushingLosses || !this._ledger.hasPending) return;
+    this._flushingLosses = true;
+    try {
+      const resource = this._logTail?.resource ?? this._spanTail.resource;
+      if (resource === undefined) return;
+      for (const range of this._ledger.take()) {
+        if (this._logIntegrity !== undefined) this._logIntegrity.onEmit(lossLogRecord(range, resource));
+        else this._spanIntegrity.onEnd(lossSpan(range, resource));
+      }
+    } catch (err) {
+      diag.error("could not write a loss record", err);
+    } finally {
+      this._flushingLosses = false;
+    }
+  }
+
+  private _close(): void {
+    this._closed = true;
+    this.checkpointer?.shutdown();
+    const lost = this._ledger.total("traces") + this._ledger.total("logs");
+    if (this._journal !== undefined) {
+      // What could not be written is still in the journal: the next start tries again.
+      if (lost === 0) this._journal.closeClean();
+      else this._journal.closeKeep();
+    }
+    this._spool?.close();
+    if (lost > 0) {
+      this.reporter.line(
+        `${this._ledger.total("traces")} spans and ${this._ledger.total("logs")} audit records of this process were lost ` +
+          "(see the lines above); the trail records each loss it could write as a langchain.audit.loss record, and verify reports them",
+      );
+    }
   }
 }

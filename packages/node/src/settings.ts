@@ -7,6 +7,7 @@ import {
   envSetting,
   fromEnv,
   nonEmptyString,
+  oneOf,
   positiveInteger,
   quote,
   resolveTracingOptions,
@@ -16,6 +17,8 @@ import {
 } from "@langchain-otel/instrumentation/internal";
 import { parseKeyPairsIntoRecord } from "@opentelemetry/core";
 import { signingSettings, type SigningSettings } from "./signing-settings.js";
+import type { QueueOverflow } from "./export/export-queue.js";
+import { DEFAULT_FILE_MODE, fileModes, type FileModes } from "./files/private-files.js";
 import type { OtlpTarget } from "./spool/otlp-target.js";
 import type { LangChainOtelOptions } from "./types.js";
 
@@ -32,6 +35,8 @@ export const METRICS_FILE_NAME = "metrics.jsonl";
 export const DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS = 60_000;
 export const DEFAULT_SPOOL_DIR = ".langchain-otel/spool";
 export const DEFAULT_SPOOL_MAX_BYTES = 2 ** 30;
+export const DEFAULT_JOURNAL_DIR = ".langchain-otel/journal";
+
 /**
  * Queue size of the audit pipeline's batch processors unless `OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE`
  * say otherwise: far above the SDK's 2048.
@@ -72,6 +77,12 @@ export interface Settings {
   readonly signing: SigningSettings | undefined;
   /** Absolute spool directory and its byte cap; used only by destinations of kind `otlp`. */
   readonly spool: { readonly dir: string; readonly maxBytes: number };
+  /** The write-ahead journal: `{ mode: "off" }`, or `sync` with its absolute directory. */
+  readonly journal: { readonly mode: "off" } | { readonly mode: "sync"; readonly dir: string };
+  /** What a full export queue does: `spill` (write to disk at once, the default) or `drop` (counted and recorded). */
+  readonly queueOverflow: QueueOverflow;
+  /** Permissions of the audit files, spool and journal files, and of the directories created for them. */
+  readonly fileModes: FileModes;
   /** Explicit `serviceInstanceId` option. */
   readonly serviceInstanceId: string | undefined;
   /** Explicit `serviceName` option (wins over the environment). */
@@ -99,6 +110,30 @@ export type ResolvedSettings = { readonly disabled: true; readonly warnings: rea
 export interface SettingsContext {
   readonly cwd: string;
   readonly appName?: string | undefined;
+}
+
+/**
+ * A file mode as an octal string (`"0640"`, `"640"`) or a number: at least owner read and write (the distro must
+ * write its files), nothing executable, nothing beyond 0666.
+ */
+function fileMode(value: unknown, source: string): number {
+  const mode = typeof value === "string" && /^0?[0-7]{3}$/.test(value.trim()) ? Number.parseInt(value.trim(), 8) : value;
+  if (typeof mode !== "number" || !Number.isInteger(mode) || (mode & 0o600) !== 0o600 || (mode & ~0o666) !== 0) {
+    throw new ConfigurationError(`${source}=${quote(value)} is not a file mode from 0600 to 0666 without execute bits (e.g. "0640")`);
+  }
+  return mode;
+}
+
+/** The PEM file a TLS variable names, read now: one that cannot be read stops the start. */
+function pemFile(env: Env, name: string): string | undefined {
+  const file = fromEnv(env, name)?.trim();
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException | undefined)?.code ?? String(err);
+    throw new ConfigurationError(`${name}=${quote(file)} cannot be read (${reason}); it must name a PEM file`);
+  }
 }
 
 function httpUrl(value: unknown, source: string): string {
@@ -178,7 +213,19 @@ function otlpTarget(base: string | undefined, env: Env, signal: OtlpSignal): Otl
   else if (specific !== undefined) url = new URL(specific.trim()).toString();
   else if (generic !== undefined) url = new URL(generic.trim().replace(/\/?$/, "/") + signal.path).toString();
   else return undefined;
-  return {
+  const compressionName = fromEnv(env, `OTEL_EXPORTER_OTLP_${signal.id}_COMPRESSION`) === undefined ? "OTEL_EXPORTER_OTLP_COMPRESSION" : `OTEL_EXPORTER_OTLP_${signal.id}_COMPRESSION`;
+  const compression = envSetting(env, compressionName, (v, source) => oneOf(v, source, ["gzip", "none"] as const), "none");
+  const tls: { ca?: string; cert?: string; key?: string } = {};
+  for (const [field, kind] of [
+    ["ca", "CERTIFICATE"],
+    ["cert", "CLIENT_CERTIFICATE"],
+    ["key", "CLIENT_KEY"],
+  ] as const) {
+    const specific = `OTEL_EXPORTER_OTLP_${signal.id}_${kind}`;
+    const pem = pemFile(env, fromEnv(env, specific) === undefined ? `OTEL_EXPORTER_OTLP_${kind}` : specific);
+    if (pem !== undefined) tls[field] = pem;
+  }
+  const target: OtlpTarget = {
     url,
     headers: {
       ...parseKeyPairsIntoRecord(fromEnv(env, "OTEL_EXPORTER_OTLP_HEADERS")),
@@ -186,24 +233,9 @@ function otlpTarget(base: string | undefined, env: Env, signal: OtlpSignal): Otl
     },
     timeoutMillis,
   };
-}
-
-// The spool's replayer sends with fetch, which has no place for these files; the exporter itself uses them.
-function certificateWarnings(env: Env, signals: readonly OtlpSignal[], warnings: string[]): void {
-  const names = new Set<string>();
-  for (const signal of signals) {
-    for (const kind of ["CERTIFICATE", "CLIENT_CERTIFICATE", "CLIENT_KEY"]) {
-      for (const name of [`OTEL_EXPORTER_OTLP_${signal.id}_${kind}`, `OTEL_EXPORTER_OTLP_${kind}`]) {
-        if (fromEnv(env, name) !== undefined) names.add(name);
-      }
-    }
-  }
-  if (names.size > 0) {
-    warnings.push(
-      `${[...names].join(", ")} ${names.size === 1 ? "is" : "are"} used by the OTLP exporters but not when the spool is replayed; ` +
-        "batches spooled while the collector was unreachable are sent with the system's trust store and no client certificate",
-    );
-  }
+  if (compression === "gzip") target.compression = "gzip";
+  if (Object.keys(tls).length > 0) target.tls = tls;
+  return target;
 }
 
 // Only OTLP/HTTP with JSON bodies is built here; a gRPC setting would silently be ignored without this warning.
@@ -278,7 +310,6 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
   if (tracesTarget !== undefined) otlpSignals.push({ name: "traces", variable: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" });
   if (logsTarget !== undefined) otlpSignals.push({ name: "audit records", variable: "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" });
   protocolWarnings(env, otlpSignals, warnings);
-  certificateWarnings(env, [...(tracesTarget === undefined ? [] : [TRACES]), ...(logsTarget === undefined ? [] : [LOGS])], warnings);
 
   // Read even when no signal is written to a file, so that a bad value is found now.
   const auditDir = path.resolve(context.cwd, setting(options.auditDir, "auditDir", env, "LANGCHAIN_OTEL_AUDIT_DIR", nonEmptyString, DEFAULT_AUDIT_DIR));
@@ -288,6 +319,8 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
     : logsTarget === undefined
       ? { kind: "file", dir: auditDir }
       : { kind: "otlp", target: logsTarget };
+  const journalMode = setting(options.journal, "journal", env, "LANGCHAIN_OTEL_JOURNAL", (v, source) => oneOf(v, source, ["off", "sync"] as const), "off");
+  const journalDir = path.resolve(context.cwd, setting(options.journalDir, "journalDir", env, "LANGCHAIN_OTEL_JOURNAL_DIR", nonEmptyString, DEFAULT_JOURNAL_DIR));
   const appName = context.appName?.trim();
   return {
     disabled: false,
@@ -298,6 +331,9 @@ export function resolveSettings(options: LangChainOtelOptions, env: Env, context
       dir: path.resolve(context.cwd, setting(options.spoolDir, "spoolDir", env, "LANGCHAIN_OTEL_SPOOL_DIR", nonEmptyString, DEFAULT_SPOOL_DIR)),
       maxBytes: setting(options.spoolMaxBytes, "spoolMaxBytes", env, "LANGCHAIN_OTEL_SPOOL_MAX_BYTES", positiveInteger, DEFAULT_SPOOL_MAX_BYTES),
     },
+    journal: journalMode === "off" ? { mode: "off" } : { mode: "sync", dir: journalDir },
+    queueOverflow: setting(options.queueOverflow, "queueOverflow", env, "LANGCHAIN_OTEL_QUEUE_OVERFLOW", (v, source) => oneOf(v, source, ["spill", "drop"] as const), "spill"),
+    fileModes: fileModes(setting(options.fileMode, "fileMode", env, "LANGCHAIN_OTEL_FILE_MODE", fileMode, DEFAULT_FILE_MODE)),
     serviceInstanceId:
       options.serviceInstanceId === undefined ? undefined : nonEmptyString(options.serviceInstanceId, "option serviceInstanceId"),
     serviceName: options.serviceName === undefined ? undefined : nonEmptyString(options.serviceName, "option serviceName"),

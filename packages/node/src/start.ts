@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { randomUUID } from "node:crypto";
 import { LangChainInstrumentation, RunIdGenerator, type Redactor } from "@langchain-otel/instrumentation";
 import { logs } from "@opentelemetry/api";
 import { envSnapshot } from "@langchain-otel/instrumentation/internal";
@@ -50,8 +51,10 @@ function sdkConfiguration(
  * instrumentation attached to every run (in every build of the app's `@langchain/core`), and, for spans and
  * for audit records (log records) each, an exporter: OTLP/HTTP when an endpoint is configured (spooled to disk
  * while the collector does not take them), else the embedded audit file (`traces.jsonl`, `logs.jsonl`). Every
- * exported span and record is stamped with `audit.seq` / `audit.hash` under this process's `service.instance.id`.
- * Flushes on `beforeExit`, SIGTERM and SIGINT. Calling it again while running returns the running handle.
+ * exported span and record is stamped with `audit.chain` / `audit.seq` / `audit.hash` under this process's
+ * `service.instance.id` and a chain ID of its own. However the process ends while JavaScript still runs (no work
+ * left, `process.exit()`, an uncaught exception or rejection, SIGTERM / SIGINT / SIGHUP), open runs end as ERROR
+ * and everything not yet exported is written. Calling it again while running returns the running handle.
  *
  * This is the one place a bad setting fails: options and environment are read and checked here, once.
  *
@@ -69,7 +72,7 @@ export function start(options: LangChainOtelOptions = {}): LangChainOtelHandle {
   if (settings.disabled) return installHandle(disabledHandle());
 
   const instanceId = serviceInstanceId(settings.serviceInstanceId);
-  const pipeline = new AuditPipeline(settings, instanceId, options.spanProcessors ?? []);
+  const pipeline = new AuditPipeline(settings, randomUUID(), options.spanProcessors ?? []);
   initializeLangChainContext();
   const instrumentation = new LangChainInstrumentation(settings.tracingConfig, settings.tracing);
   const sdk = new NodeSDK(sdkConfiguration(settings, instanceId, instrumentation, pipeline));

@@ -50,12 +50,42 @@ export interface LangChainOtelOptions {
    */
   spoolMaxBytes?: number;
   /**
-   * `service.instance.id` of this process: it names the audit chains (`audit.seq` restarts from 1 per instance)
-   * and the spool files, so it must be unique per running process.
-   * Env: `service.instance.id` in `OTEL_RESOURCE_ATTRIBUTES`.
+   * `service.instance.id` of this process. With `audit.chain` (a random UUID per process) it names the audit chains,
+   * so a fixed value (a Kubernetes pod name) across restarts or replicas is fine: each process starts a chain of
+   * its own. Env: `service.instance.id` in `OTEL_RESOURCE_ATTRIBUTES`.
    * @default a random UUID per process
    */
   serviceInstanceId?: string;
+  /**
+   * The write-ahead journal, for what no exit handler sees (SIGKILL, the OOM killer, a native crash): with `sync`,
+   * every span and audit record is appended to a journal file (one `write()` per microtask) before it is queued for
+   * export, and the next start writes what a killed process journaled and never exported. A kill then loses at
+   * most the records of the tick it strikes in. `off` relies on the exit path alone, which covers every ending
+   * that still runs JavaScript. Env: `LANGCHAIN_OTEL_JOURNAL` (`off` or `sync`).
+   * @default "off"
+   */
+  journal?: "off" | "sync";
+  /**
+   * Where journals are kept (one file per process, removed when it ends cleanly). Relative paths are resolved
+   * against the working directory. Env: `LANGCHAIN_OTEL_JOURNAL_DIR`.
+   * @default "./.langchain-otel/journal"
+   */
+  journalDir?: string;
+  /**
+   * What a full export queue (`OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE`) does with one more span or
+   * record: `spill` writes the queue to the audit file or the spool at once (the app waits for the disk; nothing is
+   * lost); `drop` loses it, counted, said on stderr and recorded in the trail as a `langchain.audit.loss` record,
+   * so `verify` reports it. Env: `LANGCHAIN_OTEL_QUEUE_OVERFLOW` (`spill` or `drop`).
+   * @default "spill"
+   */
+  queueOverflow?: "spill" | "drop";
+  /**
+   * Permissions of the audit files, spool files and journals, set exactly whatever the umask (an octal number, or
+   * a string such as `"0640"`); directories created for them get the same plus search where read is granted
+   * (0700 for 0600, 0750 for 0640). At least 0600, never executable. Env: `LANGCHAIN_OTEL_FILE_MODE`.
+   * @default 0o600
+   */
+  fileMode?: number | string;
   /**
    * More span processors, after the exporter's own (tests pass a `SimpleSpanProcessor` over an
    * `InMemorySpanExporter`). They are flushed and shut down with the SDK.
@@ -172,6 +202,10 @@ export interface LangChainOtelHandle {
   readonly instrumentation: LangChainInstrumentation | undefined;
   /** `service.instance.id` of every span and audit record of this process; undefined when disabled. */
   readonly instanceId: string | undefined;
+  /** `audit.chain` of every span and audit record of this process (a random UUID); undefined when disabled. */
+  readonly chainId: string | undefined;
+  /** Absolute spool directory when either signal goes over OTLP, else undefined. */
+  readonly spoolDir: string | undefined;
   /**
    * Settles once the app's own `@langchain/core` copies are patched. Patching is synchronous on Node's
    * supported versions, so this is normally settled already; it never rejects.
@@ -196,22 +230,40 @@ export interface LangChainOtelStats {
   readonly replayedBatches: number;
   /** Spooled batches the collector refused for good (HTTP 4xx other than 408 / 429), moved to `<spoolDir>/rejected/`. */
   readonly rejectedBatches: number;
-  /** Spans and audit records dropped because the spool was full or could not be written. */
+  /** Spans and audit records lost because the spool was full, or the spool or audit file could not be written. */
   readonly droppedItems: number;
-  /** Spans the batch span processor dropped because its queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`). */
+  /** Spans dropped because the export queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`, `queueOverflow: "drop"`). */
   readonly queueDroppedSpans: number;
-  /** Audit records the batch log record processor dropped because its queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`). */
+  /** Audit records dropped because the export queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`, `queueOverflow: "drop"`). */
   readonly queueDroppedLogRecords: number;
+  /** Batches written straight to disk because an export queue was full (`queueOverflow: "spill"`). */
+  readonly spilledBatches: number;
+  /** Batches waiting in the spool now, for the collector (sent later, or by the next start). */
+  readonly pendingBatches: number;
+  /** Spans and records written synchronously on the exit path (a process ending without `shutdown()`). */
+  readonly exitDrainedItems: number;
+  /** Spans and records recovered at startup from the journals of processes that were killed. */
+  readonly recoveredItems: number;
 }
 
 /** Options of {@link OtlpJsonFileSpanExporter}. */
 export interface OtlpJsonFileSpanExporterOptions {
   /** The file lines are appended to; its directory is created if missing. */
   path: string;
+  /**
+   * Permissions of the file and of the directories created for it (directories add search where read is granted).
+   * @default 0o600
+   */
+  fileMode?: number;
 }
 
 /** Options of {@link OtlpJsonFileLogRecordExporter}. */
 export interface OtlpJsonFileLogRecordExporterOptions {
   /** The file lines are appended to (created by the first record); its directory is created if missing. */
   path: string;
+  /**
+   * Permissions of the file and of the directories created for it (directories add search where read is granted).
+   * @default 0o600
+   */
+  fileMode?: number;
 }

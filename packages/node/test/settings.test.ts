@@ -31,6 +31,9 @@ describe("resolveSettings defaults", () => {
       traces: { kind: "file", dir: path.resolve(CWD, "audit") },
       logs: { kind: "file", dir: path.resolve(CWD, "audit") },
       spool: { dir: path.resolve(CWD, ".langchain-otel/spool"), maxBytes: 2 ** 30 },
+      journal: { mode: "off" },
+      queueOverflow: "spill",
+      fileModes: { file: 0o600, dir: 0o700 },
       serviceInstanceId: undefined,
       serviceName: undefined,
       defaultServiceName: "langchain-app",
@@ -345,12 +348,39 @@ describe("resolveSettings: where OTLP goes and the spool", () => {
     expect(enabled({}, { OTEL_RESOURCE_ATTRIBUTES: "service.instance.id=x" }).serviceInstanceId).toBeUndefined();
   });
 
-  it("warns that TLS files of the exporter are not used when the spool is replayed", () => {
-    const settings = enabled({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318", OTEL_EXPORTER_OTLP_CERTIFICATE: "/etc/ca.pem" });
-    expect(settings.warnings).toEqual([
-      "OTEL_EXPORTER_OTLP_CERTIFICATE is used by the OTLP exporters but not when the spool is replayed; " +
-        "batches spooled while the collector was unreachable are sent with the system's trust store and no client certificate",
-    ]);
+  it("reads the TLS files and the compression of each signal at startup, the signal's own variables first", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tls-"));
+    for (const name of ["ca.pem", "logs-ca.pem", "cert.pem", "key.pem"]) writeFileSync(path.join(dir, name), `PEM ${name}`);
+    const settings = enabled(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318",
+        OTEL_EXPORTER_OTLP_CERTIFICATE: path.join(dir, "ca.pem"),
+        OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE: path.join(dir, "logs-ca.pem"),
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: path.join(dir, "cert.pem"),
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: path.join(dir, "key.pem"),
+        OTEL_EXPORTER_OTLP_COMPRESSION: "gzip",
+        OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: "none",
+      },
+    );
+    expect(settings.traces).toMatchObject({ target: { compression: "gzip", tls: { ca: "PEM ca.pem", cert: "PEM cert.pem", key: "PEM key.pem" } } });
+    expect(settings.logs).toMatchObject({ target: { tls: { ca: "PEM logs-ca.pem", cert: "PEM cert.pem", key: "PEM key.pem" } } });
+    expect(settings.logs).not.toHaveProperty("target.compression");
+    expect(settings.warnings).toEqual([]);
+  });
+
+  it("the journal, the queue overflow and the file mode, from variables and options", () => {
+    const env = { LANGCHAIN_OTEL_JOURNAL: "sync", LANGCHAIN_OTEL_JOURNAL_DIR: "var/journal", LANGCHAIN_OTEL_QUEUE_OVERFLOW: "drop", LANGCHAIN_OTEL_FILE_MODE: "0640" };
+    expect(enabled({}, env)).toMatchObject({
+      journal: { mode: "sync", dir: "/srv/app/var/journal" },
+      queueOverflow: "drop",
+      fileModes: { file: 0o640, dir: 0o750 },
+    });
+    expect(enabled({ journal: "off", queueOverflow: "spill", fileMode: 0o644 }, env)).toMatchObject({
+      journal: { mode: "off" },
+      queueOverflow: "spill",
+      fileModes: { file: 0o644, dir: 0o755 },
+    });
   });
 
   it.each<[LangChainOtelOptions, Record<string, string>, string]>([
@@ -358,6 +388,17 @@ describe("resolveSettings: where OTLP goes and the spool", () => {
     [{ spoolMaxBytes: 0 }, {}, "option spoolMaxBytes=0 is not a positive integer"],
     [{ spoolDir: "" }, {}, 'option spoolDir="" is not a non-empty string'],
     [{ serviceInstanceId: "" }, {}, 'option serviceInstanceId="" is not a non-empty string'],
+    [{}, { LANGCHAIN_OTEL_JOURNAL: "async" }, 'LANGCHAIN_OTEL_JOURNAL="async" is not one of: off, sync'],
+    [{}, { LANGCHAIN_OTEL_QUEUE_OVERFLOW: "block" }, 'LANGCHAIN_OTEL_QUEUE_OVERFLOW="block" is not one of: spill, drop'],
+    [{}, { LANGCHAIN_OTEL_FILE_MODE: "0400" }, 'LANGCHAIN_OTEL_FILE_MODE="0400" is not a file mode from 0600 to 0666 without execute bits (e.g. "0640")'],
+    [{}, { LANGCHAIN_OTEL_FILE_MODE: "0700" }, 'LANGCHAIN_OTEL_FILE_MODE="0700" is not a file mode from 0600 to 0666 without execute bits (e.g. "0640")'],
+    [{ fileMode: "rw-r--r--" }, {}, 'option fileMode="rw-r--r--" is not a file mode from 0600 to 0666 without execute bits (e.g. "0640")'],
+    [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_COMPRESSION: "zstd" }, 'OTEL_EXPORTER_OTLP_COMPRESSION="zstd" is not one of: gzip, none'],
+    [
+      {},
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "https://c:4318", OTEL_EXPORTER_OTLP_CERTIFICATE: "/nonexistent/ca.pem" },
+      'OTEL_EXPORTER_OTLP_CERTIFICATE="/nonexistent/ca.pem" cannot be read (ENOENT); it must name a PEM file',
+    ],
   ])("rejects %o %o", (options, env, message) => {
     expect(() => resolveSettings(options, env, context)).toThrow(new ConfigurationError(message));
   });

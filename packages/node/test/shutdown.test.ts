@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { DiagLogLevel, diag, type DiagLogger } from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { boundedShutdown, installExitHooks } from "../src/shutdown.js";
+import { boundedShutdown } from "../src/shutdown.js";
 
 const logFn = () => vi.fn<(message: string, ...args: unknown[]) => void>();
 let logger: { [K in keyof DiagLogger]: ReturnType<typeof logFn> };
@@ -56,30 +56,5 @@ describe("boundedShutdown", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(settled).toBe(true);
     expect(logger.warn).toHaveBeenCalledWith("@langchain-otel/node", "shutdown did not finish within 5000 ms; spans and audit records not yet exported may be lost");
-  });
-});
-
-describe("installExitHooks", () => {
-  // Delivering real signals is covered in child processes (register.test.ts); here only the wiring.
-  it("listens to beforeExit, SIGTERM and SIGINT until uninstalled", () => {
-    const events = ["beforeExit", "SIGTERM", "SIGINT"] as const;
-    const before = events.map((e) => process.listenerCount(e));
-    const uninstall = installExitHooks(() => Promise.resolve());
-    expect(events.map((e) => process.listenerCount(e))).toEqual(before.map((n) => n + 1));
-    uninstall();
-    uninstall();
-    expect(events.map((e) => process.listenerCount(e))).toEqual(before);
-  });
-
-  it("shuts down on beforeExit", () => {
-    const shutdown = vi.fn(() => Promise.resolve());
-    const uninstall = installExitHooks(shutdown);
-    try {
-      const listeners = process.listeners("beforeExit");
-      (listeners.at(-1) as (code: number) => void)(0);
-      expect(shutdown).toHaveBeenCalledTimes(1);
-    } finally {
-      uninstall();
-    }
   });
 });

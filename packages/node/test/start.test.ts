@@ -2,16 +2,17 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DiagLogLevel, SpanStatusCode, context, diag, logs, metrics, propagation, trace, type Span } from "@opentelemetry/api";
+import { SpanStatusCode, context, logs, metrics, propagation, trace, type Span } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OpenTelemetryCallbackHandler } from "@langchain-otel/instrumentation";
 import { ConfigurationError, readAppName } from "../src/settings.js";
 import { getHandle, start } from "../src/start.js";
 import { readFileLogRecords, readFileSpans, spanIdOf, traceIdOf } from "./helpers.js";
+import { itemsOf, oneTo, startCollector } from "./spool/collector.js";
 
 const EXIT_EVENTS = ["beforeExit", "SIGTERM", "SIGINT"] as const;
 const listenerCounts = () => EXIT_EVENTS.map((event) => process.listenerCount(event));
@@ -178,6 +179,7 @@ describe("audit records", () => {
         body: {},
         attributes: [
           { key: "event.name", value: { stringValue: "langchain.run.start" } },
+          { key: "audit.chain", value: { stringValue: handle.chainId } },
           { key: "audit.seq", value: { intValue: "1" } },
           { key: "audit.hash", value: { stringValue: expect.stringMatching(/^[0-9a-f]{64}$/) } },
         ],
@@ -308,7 +310,7 @@ describe("configuration errors", () => {
     const file = path.join(auditDir, "a-file");
     writeFileSync(file, "");
     expect(() => start({ auditDir: path.join(file, "audit") })).toThrow(ConfigurationError);
-    expect(() => start({ auditDir: path.join(file, "audit") })).toThrow(/^audit directory ".*a-file\/audit" cannot be created \(ENOTDIR\)/);
+    expect(() => start({ auditDir: path.join(file, "audit") })).toThrow(/^audit directory ".*a-file\/audit" cannot be written \(ENOTDIR: not a directory/);
     expect(getHandle()).toBeUndefined();
   });
 });
@@ -494,44 +496,83 @@ describe("integrity stamping and the instance ID", () => {
       droppedItems: 0,
       queueDroppedSpans: 0,
       queueDroppedLogRecords: 0,
+      spilledBatches: 0,
+      pendingBatches: 0,
+      exitDrainedItems: 0,
+      recoveredItems: 0,
     });
   });
 
-  it("counts what a full batch processor queue drops, which shows as gaps in audit.seq", async () => {
-    vi.stubEnv("OTEL_BSP_MAX_QUEUE_SIZE", "2");
-    vi.stubEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2");
-    vi.stubEnv("OTEL_BLRP_MAX_QUEUE_SIZE", "2");
-    vi.stubEnv("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "2");
-    const warnings: string[] = [];
-    diag.setLogger(
-      { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(args.filter((a) => typeof a === "string").join(" ")) },
-      DiagLogLevel.WARN,
-    );
+  /** A collector that takes its time, so a burst fills the queues while the first batch is in flight. */
+  async function slowCollector() {
+    const collector = await startCollector(() => ({ status: 200, delayMillis: 50 }));
+    vi.stubEnv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url);
+    for (const prefix of ["OTEL_BSP", "OTEL_BLRP"]) {
+      vi.stubEnv(`${prefix}_MAX_QUEUE_SIZE`, "2");
+      vi.stubEnv(`${prefix}_MAX_EXPORT_BATCH_SIZE`, "2");
+    }
+    return collector;
+  }
+
+  it("a full queue spills to disk by default: a burst loses nothing", async () => {
+    const collector = await slowCollector();
     try {
-      const handle = start({ auditDir });
-      // Synchronously, so the queue fills before the first export has finished; then one more run.
+      const handle = start();
+      // Synchronously, so the queues fill while the first export is in flight.
+      runChains(handle, 10);
+      await handle.shutdown();
+      const stats = handle.stats();
+      expect(stats).toMatchObject({ queueDroppedSpans: 0, queueDroppedLogRecords: 0, droppedItems: 0 });
+      expect(stats.spilledBatches).toBeGreaterThan(0);
+      // Delivered, or waiting in the spool: every seq once.
+      const spooled = (signal: string) =>
+        existsSync(path.join(auditDir, "spool", signal)) ? readdirSync(path.join(auditDir, "spool", signal)).map((f) => readFileSync(path.join(auditDir, "spool", signal, f), "utf8")) : [];
+      const seqs = (bodies: string[], signal: "traces" | "logs") => itemsOf(bodies).filter((i) => i.signal === signal).map((i) => i.seq).sort((x, y) => x! - y!);
+      expect(seqs([...collector.accepted("/v1/traces"), ...spooled("traces")], "traces")).toEqual(oneTo(10));
+      expect(seqs([...collector.accepted("/v1/logs"), ...spooled("logs")], "logs")).toEqual(oneTo(20));
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it("queueOverflow drop: counted, said once on stderr, and each lost range written into the trail as a loss record", async () => {
+    const collector = await slowCollector();
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const handle = start({ queueOverflow: "drop" });
       runChains(handle, 10);
       await handle.forceFlush();
       runChains(handle, 1);
       await handle.shutdown();
 
       const stats = handle.stats();
-      const spanSeqs = readFileSpans(path.join(auditDir, "traces.jsonl")).map(seqOf);
-      const recordSeqs = readFileLogRecords(path.join(auditDir, "logs.jsonl")).map(seqOf);
       expect(stats.queueDroppedSpans).toBeGreaterThan(0);
       expect(stats.queueDroppedLogRecords).toBeGreaterThan(0);
-      // Every stamp was given out once: each dropped item is a number missing from the sequence.
-      const missing = (seqs: number[], total: number) => Array.from({ length: total }, (_, i) => i + 1).filter((n) => !seqs.includes(n));
-      expect(spanSeqs.at(-1)).toBe(11);
+      const spans = itemsOf(collector.accepted("/v1/traces"));
+      const records = itemsOf(collector.accepted("/v1/logs"));
+      const losses = records.filter((r) => r.name === "langchain.audit.loss");
+      // Every stamp was given out once: each dropped item is a seq missing from its chain, and covered by a loss record.
+      const missing = (seqs: Array<number | undefined>, total: number) => oneTo(total).filter((n) => !seqs.includes(n));
+      const covered = (signal: string) =>
+        losses
+          .filter((l) => l.attributes["audit.loss.signal"] === signal)
+          .flatMap((l) => oneTo(Number(l.attributes["audit.loss.last_seq"])).filter((n) => n >= Number(l.attributes["audit.loss.first_seq"])));
+      const spanSeqs = spans.map((s) => s.seq);
       expect(missing(spanSeqs, 11)).toHaveLength(stats.queueDroppedSpans);
-      expect(recordSeqs.at(-1)).toBe(22);
-      expect(missing(recordSeqs, 22)).toHaveLength(stats.queueDroppedLogRecords);
-      expect(warnings).toContainEqual(expect.stringContaining("spans dropped so far (raise OTEL_BSP_MAX_QUEUE_SIZE)"));
-      expect(warnings).toContainEqual(expect.stringContaining("audit records dropped so far (raise OTEL_BLRP_MAX_QUEUE_SIZE)"));
+      expect(covered("traces")).toEqual(missing(spanSeqs, 11));
+      const recordTotal = Math.max(...records.map((r) => r.seq!));
+      expect(missing(records.map((r) => r.seq), recordTotal)).toHaveLength(stats.queueDroppedLogRecords);
+      expect(covered("logs")).toEqual(missing(records.map((r) => r.seq), recordTotal));
+      expect(losses.every((l) => l.attributes["audit.loss.reason"] === "queue_full")).toBe(true);
+      const lines = stderr.mock.calls.map(([text]) => String(text));
+      expect(lines.filter((l) => l.includes("export queue is full")).sort()).toEqual([
+        expect.stringMatching(/^\[langchain-otel\] the audit records export queue is full \(OTEL_BLRP_MAX_QUEUE_SIZE=2\) and LANGCHAIN_OTEL_QUEUE_OVERFLOW=drop: 1 audit records dropped so far;/),
+        expect.stringMatching(/^\[langchain-otel\] the spans export queue is full \(OTEL_BSP_MAX_QUEUE_SIZE=2\) and LANGCHAIN_OTEL_QUEUE_OVERFLOW=drop: 1 spans dropped so far;/),
+      ]);
     } finally {
-      diag.disable();
+      stderr.mockRestore();
+      await collector.close();
     }
   });
 });
 
-const silentLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };

@@ -16,6 +16,8 @@ audit.seq runs from 1 without gaps, that every record is stamped, that every lan
 a langchain.run.end or langchain.run.error record, and the chain's signed checkpoints (audit.checkpoint
 records): each one's range, head hash and link to the previous one. Repeats of a record (same audit.seq, same
 audit.hash) are at-least-once deliveries: counted once. Records may be in any order across lines and files.
+A langchain.audit.loss record (what the writing process could not write) is a finding; a last line cut off
+mid-write (no line feed, not JSON) is skipped with a warning.
 
 Without a public key the trail is tamper-evident only against accidental edits: whoever can write the files
 can rewrite them and recompute every hash. With --public-key (or ${VERIFY_KEYS_ENV}) every record must be

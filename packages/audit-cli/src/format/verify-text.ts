@@ -34,7 +34,10 @@ function chainLines(c: VerifiedChain, findings: readonly Finding[]): string[] {
     if (c.sealed) parts.push("sealed");
   }
   const lines = [`  ${c.signal}: ${parts.join(", ")}: ${c.ok ? "ok" : "FAILED"}`];
-  for (const gap of c.gaps) lines.push(`    gap: seq ${seqRange(gap.from, gap.to)} missing (${count(gap.to - gap.from + 1, "record")})`);
+  for (const gap of c.gaps) {
+    const recorded = findings.some((f) => f.code === "recorded-loss" && sameChain(f, c) && f.seq !== null && f.seq <= gap.to && f.seq + f.count - 1 >= gap.from);
+    lines.push(`    gap: seq ${seqRange(gap.from, gap.to)} missing (${count(gap.to - gap.from + 1, "record")})${recorded ? "; recorded lost by the process" : ""}`);
+  }
   const mine = findings.filter((f) => sameChain(f, c) && !LISTED_ELSEWHERE.has(f.code));
   const shown = new Map<FindingCode, number>();
   const totals = new Map<FindingCode, number>();
@@ -98,6 +101,7 @@ export function humanReport(r: VerifyReport): string[] {
       lines.push(`  run ${s.runId}${what === "" ? "" : ` (${what})`} started at ${s.file}:${s.line}, no end or error record`);
     }
   }
+  for (const t of r.tornLastLines) lines.push(`warning: ${t.file}:${t.line}: ${t.reason} (its writer was stopped mid-write); skipped`);
   if (r.endsWithoutStart > 0) lines.push(`note: ${count(r.endsWithoutStart, "end or error record")} without a start record in these files`);
   if (r.findingsTotal > r.findings.length) lines.push(`note: ${r.findingsTotal - r.findings.length} more findings not listed (--max-findings)`);
   if (r.instances.length > 1) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { auditChainOf } from "../verify/audit-fields.js";
 import { auditSeqOf } from "./values.js";
 import type { TrailItem } from "./reader.js";
 import { SeqSet } from "./seq-set.js";
@@ -13,7 +14,7 @@ export function unstampedNote(count: number): string {
 
 /**
  * Admits each record once for the commands that only read (sessions, export): a record whose chain (instance,
- * signal) already had its `audit.seq` is an at-least-once repeat. Records without `audit.seq` are not part of any
+ * `audit.chain`, signal) already had its `audit.seq` is an at-least-once repeat. Records without `audit.seq` are not part of any
  * chain: a forged record looks like that, so they are left out (counted) unless `includeUnstamped`. Does not
  * verify anything; `verify` does.
  */
@@ -36,7 +37,7 @@ export class Deduper {
       this._unstamped++;
       return false;
     }
-    const key = `${item.instance}\u0000${item.signal}`;
+    const key = `${item.instance}\u0000${auditChainOf(attributes)}\u0000${item.signal}`;
     let set = this._seen.get(key);
     if (set === undefined) this._seen.set(key, (set = new SeqSet()));
     return set.add(seq);

@@ -13,11 +13,15 @@ export interface LineHooks {
 }
 
 /**
- * Calls `onLine` with each line of the file (without its line feed; a last line without one included) and its
- * 1-based number, reading the file in 1 MiB chunks: memory holds one chunk plus the current line, whatever the
- * file's size.
+ * Calls `onLine` with each line of the file (without its line feed; a last line without one included, with
+ * `complete` false: a writer may have been cut off in it) and its 1-based number, reading the file in 1 MiB
+ * chunks: memory holds one chunk plus the current line, whatever the file's size.
  */
-export async function forEachLine(file: string, onLine: (text: string, line: number) => void, hooks: LineHooks = {}): Promise<number> {
+export async function forEachLine(
+  file: string,
+  onLine: (text: string, line: number, complete: boolean) => void,
+  hooks: LineHooks = {},
+): Promise<number> {
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   let carry: Buffer[] = [];
   let line = 0;
@@ -27,10 +31,10 @@ export async function forEachLine(file: string, onLine: (text: string, line: num
     let end: number;
     while ((end = chunk.indexOf(LINE_FEED, start)) !== -1) {
       line++;
-      if (carry.length === 0) onLine(chunk.toString("utf8", start, end), line);
+      if (carry.length === 0) onLine(chunk.toString("utf8", start, end), line, true);
       else {
         carry.push(chunk.subarray(start, end));
-        onLine(Buffer.concat(carry).toString("utf8"), line);
+        onLine(Buffer.concat(carry).toString("utf8"), line, true);
         carry = [];
       }
       start = end + 1;
@@ -39,6 +43,6 @@ export async function forEachLine(file: string, onLine: (text: string, line: num
     if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
     if (hooks.afterChunk !== undefined) await hooks.afterChunk();
   }
-  if (carry.length > 0) onLine(Buffer.concat(carry).toString("utf8"), ++line);
+  if (carry.length > 0) onLine(Buffer.concat(carry).toString("utf8"), ++line, false);
   return line;
 }

@@ -65,6 +65,11 @@ export interface TrailVisitor {
   /** Called for every span and log record, in file order. May throw `OtlpJsonShapeError` to report it malformed. */
   item(item: TrailItem): void;
   malformed(problem: Malformed): void;
+  /**
+   * A last line without a line feed that is not JSON: its writer was cut off mid-write (killed, disk full). It is
+   * skipped, not counted as malformed; without this hook it is reported malformed.
+   */
+  torn?(location: Location): void;
 }
 
 export interface ReadOptions {
@@ -106,7 +111,7 @@ export async function readTrail(files: readonly TrailFile[], visitor: TrailVisit
   const { progress, afterChunk } = options;
   const totals: TrailTotals = { files: files.length, lines: 0, bytes: 0 };
   for (const file of files) {
-    const onLine = (text: string, line: number): void => {
+    const onLine = (text: string, line: number, complete: boolean): void => {
       totals.lines++;
       if (/^\s*$/.test(text)) return;
       const location: Location = { file: file.path, line };
@@ -114,7 +119,9 @@ export async function readTrail(files: readonly TrailFile[], visitor: TrailVisit
       try {
         request = JSON.parse(text);
       } catch {
-        visitor.malformed({ location, reason: "not JSON" });
+        if (complete) visitor.malformed({ location, reason: "not JSON" });
+        else if (visitor.torn !== undefined) visitor.torn(location);
+        else visitor.malformed({ location, reason: "not JSON (a torn last line)" });
         return;
       }
       try {

@@ -27,6 +27,7 @@ export const FINDING_KINDS = {
   "missing-signal": ["missing signal file", "missing signal files"],
   "anchor-only": ["checkpoint missing from the trail", "checkpoints missing from the trail"],
   "not-anchored": ["checkpoint not in the anchor", "checkpoints not in the anchor"],
+  "recorded-loss": ["recorded loss", "recorded losses"],
 } as const;
 
 /** A finding's code. */

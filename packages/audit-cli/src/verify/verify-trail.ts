@@ -14,6 +14,7 @@ import { CheckpointBook, type ChainSigning } from "./checkpoint-book.js";
 import { ChainVerifier, type ChainReport, type ChainState } from "./chain-verifier.js";
 import { chainKey, Findings, type ChainRef, type Finding, type FindingCode } from "./findings.js";
 import { OpenRuns, type UnmatchedStart } from "./open-runs.js";
+import { recordedLossOf, type RecordedLoss } from "./recorded-losses.js";
 
 /** Malformed lines listed in a report; all are counted. */
 export const MAX_MALFORMED_LISTED = 1000;
@@ -81,12 +82,18 @@ export interface VerifyReport {
   readonly malformed: MalformedEntry[];
   readonly unmatchedStarts: UnmatchedStart[];
   readonly endsWithoutStart: number;
+  /** What the writing processes recorded as lost (`langchain.audit.loss` records; the first {@link MAX_MALFORMED_LISTED}). */
+  readonly losses: RecordedLoss[];
+  /** Last lines cut off mid-write (no line feed, not JSON): skipped with a warning, not counted as malformed. */
+  readonly tornLastLines: MalformedEntry[];
   readonly problems: {
     readonly gaps: number;
     readonly hashMismatches: number;
     readonly unverified: number;
     readonly malformedLines: number;
     readonly unmatchedStarts: number;
+    /** Spans and records the loss records say were lost. */
+    readonly recordedLosses: number;
   };
 }
 
@@ -142,6 +149,9 @@ export async function verifyTrail(files: readonly TrailFile[], options: VerifyOp
   );
   const runs = new OpenRuns();
   const malformed: MalformedEntry[] = [];
+  const losses: RecordedLoss[] = [];
+  const tornLastLines: MalformedEntry[] = [];
+  let recordedLosses = 0;
   let malformedLines = 0;
   let trailCheckpoints = 0;
   let anchorCheckpoints = 0;
@@ -176,16 +186,36 @@ export async function verifyTrail(files: readonly TrailFile[], options: VerifyOp
     book.add(parsed, item.location, "trail", own);
   };
 
+  // A loss the process wrote into its own trail fails the verdict even where no gap shows (a lost tail).
+  const onLoss = (loss: RecordedLoss): void => {
+    recordedLosses += loss.count;
+    if (losses.length < MAX_MALFORMED_LISTED) losses.push(loss);
+    const seqs = loss.firstSeq === null ? "" : `, seq ${seqRange(loss.firstSeq, loss.lastSeq ?? loss.firstSeq)}`;
+    findings.add({
+      code: "recorded-loss",
+      message: `lost by the writing process, never written: ${count(loss.count, loss.signal === "traces" ? "span" : "audit record")} (${loss.reason}${seqs})`,
+      at: { file: loss.file, line: loss.line },
+      chain: { instance: loss.instance, chain: loss.chain, signal: loss.signal },
+      ...(loss.firstSeq === null ? {} : { seq: loss.firstSeq }),
+      count: loss.count,
+    });
+  };
+
   const totals = await readTrail(
     files,
     {
       item(item: TrailItem) {
         const first = verifier.add(item);
+        const loss = first ? recordedLossOf(item) : undefined;
+        if (loss !== undefined) onLoss(loss);
         if (item.signal !== "logs") return;
         if (first) runs.add(item);
         onCheckpoint(item);
       },
       malformed: ({ location, reason }) => onMalformed(location.file, location.line, reason),
+      torn: ({ file, line }) => {
+        if (tornLastLines.length < MAX_MALFORMED_LISTED) tornLastLines.push({ file, line, reason: "a last line cut off mid-write" });
+      },
     },
     { progress: options.progress },
   );
@@ -223,6 +253,7 @@ export async function verifyTrail(files: readonly TrailFile[], options: VerifyOp
     unverified: chains.reduce((n, c) => n + c.unverified, 0),
     malformedLines,
     unmatchedStarts: unmatchedStarts.length,
+    recordedLosses,
   };
   return {
     ok: findings.total === 0,
@@ -244,6 +275,8 @@ export async function verifyTrail(files: readonly TrailFile[], options: VerifyOp
     malformed,
     unmatchedStarts,
     endsWithoutStart: runs.endsWithoutStart,
+    losses,
+    tornLastLines,
     problems,
   };
 }

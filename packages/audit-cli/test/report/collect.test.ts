@@ -5,7 +5,7 @@ import { collectTrailView } from "../../src/report/collect.js";
 import type { RunView, TrailView } from "../../src/report/model.js";
 import { expandPaths } from "../../src/trail/paths.js";
 import { removeTempDirs, tempDir } from "../cli.js";
-import { INSTANCE, writeReviewTrail } from "../scenario.js";
+import { CHAIN, INSTANCE, writeReviewTrail } from "../scenario.js";
 import { T0 } from "../trail.js";
 
 afterEach(removeTempDirs);
@@ -70,12 +70,16 @@ describe("collectTrailView", () => {
       {
         timeNanos: ns(130_000),
         instance: INSTANCE,
-        body: "export queue full: 512 spans dropped",
+        body: "512 spans lost before they were written (audit.seq 7–518 of this process's traces chain): queue_full",
         attributes: [
+          ["audit.chain", CHAIN],
           ["audit.hash", expect.stringMatching(/^[0-9a-f]{64}$/)],
+          ["audit.loss.count", 512],
+          ["audit.loss.first_seq", 7],
+          ["audit.loss.last_seq", 518],
+          ["audit.loss.reason", "queue_full"],
+          ["audit.loss.signal", "traces"],
           ["audit.seq", 14],
-          ["langchain.audit.loss.count", 512],
-          ["langchain.audit.loss.signal", "traces"],
         ],
         file: path.join(dir, "logs.jsonl"),
         line: 3,
@@ -98,6 +102,7 @@ describe("collectTrailView", () => {
       ["email", 2],
     ]);
     expect(agent!.attributes.map(([k]) => k)).toEqual([
+      "audit.chain",
       "audit.hash",
       "audit.seq",
       "langchain.run_id",

@@ -150,9 +150,11 @@ export class EditableTrail {
       const head = chain.at(-1)!;
       const logs = this.chain("logs");
       const template = logs.at(-1)!;
+      // The process's audit.chain: the seal is in its logs chain and covers its chain of `signal`.
+      const chainId = (attr(head, "audit.chain")?.["stringValue"] as string | undefined) ?? "";
       const fields = {
         instance: instanceIdFromOtlpJson(head.resourceBlock.resource),
-        chain: "",
+        chain: chainId,
         signal,
         index: 1,
         first: 1,
@@ -173,6 +175,7 @@ export class EditableTrail {
         attributes: Object.entries(attributes).map(([k, v]) => ({ key: k, value: typeof v === "number" ? { intValue: String(v) } : { stringValue: v } })),
         eventName: EVENT_AUDIT_CHECKPOINT,
       };
+      if (chainId !== "") record.attributes.push({ key: "audit.chain", value: { stringValue: chainId } });
       record.attributes.push({ key: "audit.seq", value: { intValue: String(seqOf(template)! + 1) } });
       this.files.get(template.file)!.push({ resourceLogs: [{ ...template.resourceBlock, scopeLogs: [{ ...template.scopeBlock, logRecords: [record] }] }] });
       this.rehash("logs");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-export { ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ, ATTR_SERVICE_INSTANCE_ID } from "./attributes.js";
+export { ATTR_AUDIT_CHAIN, ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ, ATTR_SERVICE_INSTANCE_ID } from "./attributes.js";
 export type {
   AuditSignal,
   CanonicalAttributes,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+import { randomUUID } from "node:crypto";
 import { TraceFlags, type Attributes, type Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { diag } from "../diag.js";
-import { ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ } from "./attributes.js";
+import { ATTR_AUDIT_CHAIN, ATTR_AUDIT_HASH, ATTR_AUDIT_SEQ } from "./attributes.js";
 import { AuditChains, type ChainLink } from "./chain.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { AuditCheckpointer } from "./checkpointer.js";
@@ -20,16 +21,23 @@ export interface IntegrityProcessorOptions {
    * @default none: the chains are hashed, not signed
    */
   readonly checkpointer?: AuditCheckpointer | undefined;
+  /**
+   * `audit.chain` of every record stamped: with `service.instance.id` it names the chain. Give the span and the
+   * log record processor of one process the same.
+   * @default a random UUID
+   */
+  readonly chainId?: string | undefined;
 }
 
 /**
- * Stamps every span it forwards with `audit.seq` and `audit.hash` (one chain per `service.instance.id`; see
+ * Stamps every span it forwards with `audit.chain`, `audit.seq` and `audit.hash` (one chain per
+ * `service.instance.id` and chain ID; see
  * README.md in this directory), then hands it to the downstream processor, normally the `BatchSpanProcessor`
  * of the audit exporter. Put it in the provider's processor list in place of that processor.
  *
  * Stamped in `onEnd`, in the order spans are forwarded, so the sequence is the order the exporter receives
  * them. A finished span cannot change through the API any more, so what is hashed is what is exported; the
- * two attributes are written straight into the span's attribute object (sdk-trace 3.1 keeps it a plain,
+ * three attributes are written straight into the span's attribute object (sdk-trace 3.1 keeps it a plain,
  * writable object after `end()`; `setAttribute` would refuse with a warning) and so bypass the attribute count
  * and length limits, which must never drop or cut them. The hash covers the span's resource: while the resource
  * is still detecting attributes (the first milliseconds of a process), spans wait, in order, until it has
@@ -39,6 +47,8 @@ export interface IntegrityProcessorOptions {
  */
 export class IntegritySpanProcessor implements SpanProcessor {
   private readonly _downstream: SpanProcessor;
+  /** `audit.chain` of every record this processor stamps. */
+  readonly chainId: string;
   private readonly _chains = new AuditChains();
   private readonly _checkpointer: AuditCheckpointer | undefined;
   private readonly _gate: ResourceGate<ReadableSpan>;
@@ -46,12 +56,21 @@ export class IntegritySpanProcessor implements SpanProcessor {
 
   constructor(downstream: SpanProcessor, options: IntegrityProcessorOptions = {}) {
     this._downstream = downstream;
+    this.chainId = options.chainId ?? randomUUID();
     this._checkpointer = options.checkpointer;
     this._gate = new ResourceGate<ReadableSpan>(
       (span) => span.resource,
       (span) => this._forward(span),
     );
-    this._checkpointer?.addHolder({ releaseHeld: () => this._gate.releaseAll() });
+    this._checkpointer?.addHolder(this);
+  }
+
+  /**
+   * Stamps and forwards every span held while the resource settles, now, and every later one as it comes: for
+   * the synchronous exit path, which cannot wait.
+   */
+  releaseHeld(): void {
+    this._gate.releaseAll();
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -101,7 +120,7 @@ export class IntegritySpanProcessor implements SpanProcessor {
       diag.error("could not stamp a span with audit.seq and audit.hash; it is exported without them", err);
     }
     this._downstream.onEnd(forwarded);
-    if (link !== undefined) this._checkpointer?.appended({ signal: "traces", instance, chain: "" }, link, false);
+    if (link !== undefined) this._checkpointer?.appended({ signal: "traces", instance, chain: this.chainId }, link, false);
   }
 
   /** The span with its stamp: itself, or a view of it with stamped attributes if its own cannot be written. */
@@ -110,6 +129,7 @@ export class IntegritySpanProcessor implements SpanProcessor {
     const attributes = target.attributes as MutableAttributes;
     try {
       const link = this._chains.append(instance, (seq) => {
+        attributes[ATTR_AUDIT_CHAIN] = this.chainId;
         attributes[ATTR_AUDIT_SEQ] = seq;
         return canonicalJson(canonicalSpan(target));
       });
@@ -117,6 +137,7 @@ export class IntegritySpanProcessor implements SpanProcessor {
       return [target, link];
     } catch (err) {
       diag.error("could not stamp a span with audit.seq and audit.hash; it is exported without them", err);
+      delete attributes[ATTR_AUDIT_CHAIN];
       delete attributes[ATTR_AUDIT_SEQ];
       delete attributes[ATTR_AUDIT_HASH];
       return [target, undefined];

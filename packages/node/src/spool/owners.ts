@@ -1,14 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
+import { DEFAULT_FILE_MODES, ensureDirectory, readFileNoFollow, writeNewFileSync, type FileModes } from "../files/private-files.js";
 
 /** The directory, inside the spool directory, where each running process says which instance key it holds. */
 export const OWNERS_DIR_NAME = "owners";
 
-interface OwnerRecord {
+/** Which process holds a spool key or a journal: enough to tell, on this host, whether it still runs. */
+export interface OwnerRecord {
   pid: number;
   hostname: string;
+}
+
+/** This process's owner record. */
+export function ownerRecord(): OwnerRecord {
+  return { pid: process.pid, hostname: hostname() };
+}
+
+/**
+ * Whether the process an owner record names is running: another process of this host that is alive. A pid equal to
+ * ours is a previous life of a process that always gets the same pid (pid 1 in a container), so it is not alive;
+ * a record from another host is taken for a leftover.
+ */
+export function isOwnerAlive(record: unknown): boolean {
+  const { pid, hostname: host } = (record ?? {}) as Partial<OwnerRecord>;
+  if (typeof pid !== "number" || host !== hostname() || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
@@ -20,18 +44,21 @@ interface OwnerRecord {
 export class SpoolOwners {
   private readonly _dir: string;
   private readonly _ownKey: string;
+  private readonly _modes: FileModes;
   private _registered = false;
 
-  constructor(spoolDir: string, ownKey: string) {
+  constructor(spoolDir: string, ownKey: string, modes: FileModes = DEFAULT_FILE_MODES) {
     this._dir = path.join(spoolDir, OWNERS_DIR_NAME);
     this._ownKey = ownKey;
+    this._modes = modes;
   }
 
   /** Claims the key of this process. Throws if the directory cannot be written. */
   register(): void {
-    mkdirSync(this._dir, { recursive: true });
-    const record: OwnerRecord = { pid: process.pid, hostname: hostname() };
-    writeFileSync(this._file(this._ownKey), JSON.stringify(record) + "\n");
+    ensureDirectory(this._dir, this._modes);
+    const file = this._file(this._ownKey);
+    rmSync(file, { force: true });
+    writeNewFileSync(file, JSON.stringify(ownerRecord()) + "\n", this._modes);
     this._registered = true;
   }
 
@@ -42,20 +69,13 @@ export class SpoolOwners {
    */
   isAlive(key: string): boolean {
     if (key === this._ownKey) return true;
-    let record: Partial<OwnerRecord>;
+    let record: unknown;
     try {
-      record = JSON.parse(readFileSync(this._file(key), "utf8")) as Partial<OwnerRecord>;
+      record = JSON.parse(readFileNoFollow(this._file(key)));
     } catch {
       return false;
     }
-    if (typeof record.pid !== "number" || record.hostname !== hostname() || record.pid === process.pid) return false;
-    try {
-      process.kill(record.pid, 0);
-      return true;
-    } catch (err) {
-      // EPERM: the process exists but belongs to someone else.
-      return (err as NodeJS.ErrnoException).code === "EPERM";
-    }
+    return isOwnerAlive(record);
   }
 
   /** Forgets a dead owner whose files were adopted. */

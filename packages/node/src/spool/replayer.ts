@@ -1,33 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
+import path from "node:path";
 import { diag } from "../diag.js";
-import { Backoff, retryAfterMillis } from "./backoff.js";
+import { collectorDown } from "../export/otlp-sink.js";
+import type { OtlpSender, SendOutcome } from "../export/otlp-sender.js";
+import { errorText, type Reporter } from "../reporter.js";
+import { Backoff } from "./backoff.js";
 import type { SpoolCounters } from "./counters.js";
-import type { OtlpTarget } from "./otlp-target.js";
 import type { SpoolDirectory, SpoolFile } from "./spool-directory.js";
 
-/** How much of a refusal's response body goes into the error message. */
-const MAX_REASON_CHARS = 500;
-
-type Outcome =
-  | { kind: "delivered" }
-  | { kind: "rejected"; status: number; reason: string }
-  | { kind: "retry"; reason: string; retryAfterMillis?: number | undefined }
-  | { kind: "missing" };
+type Outcome = SendOutcome | { kind: "missing" };
 
 /**
  * Sends the batches waiting in one signal's spool directory to the collector, oldest first, one request at a
- * time, with `fetch`: the file's body as is (`Content-Type: application/json`) to the exporter's URL with its
- * headers. A file is deleted only after a 2xx. A 4xx other than 408 and 429 means retrying can never succeed:
- * the file is moved to `rejected/` with a diag error and the next one is sent. Anything else (429, 408, 5xx,
+ * time, through the signal's {@link OtlpSender}: the file's body as is. A file is deleted only after a 2xx. A 4xx
+ * other than 408 and 429 means retrying can never succeed: the file is moved to `rejected/` with a line on stderr
+ * and the next one is sent. Anything else (429, 408, 5xx,
  * network errors, timeouts) is retried after an exponential backoff with jitter (500 ms doubling to 30 s), or
  * after the server's Retry-After. Its timers are unref'd: a waiting spool never keeps the process alive.
  */
 export class SpoolReplayer {
   private readonly _directory: SpoolDirectory;
-  private readonly _target: OtlpTarget;
+  private readonly _sender: OtlpSender;
   private readonly _counters: SpoolCounters;
+  private readonly _reporter: Reporter;
   private readonly _backoff: Backoff;
-  private readonly _abort = new AbortController();
   private _running: Promise<void> | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _abortTimer: NodeJS.Timeout | undefined;
@@ -35,10 +31,11 @@ export class SpoolReplayer {
   private _stopped = false;
   private _failing = false;
 
-  constructor(directory: SpoolDirectory, target: OtlpTarget, counters: SpoolCounters, backoff = new Backoff()) {
+  constructor(directory: SpoolDirectory, sender: OtlpSender, counters: SpoolCounters, reporter: Reporter, backoff = new Backoff()) {
     this._directory = directory;
-    this._target = target;
+    this._sender = sender;
     this._counters = counters;
+    this._reporter = reporter;
     this._backoff = backoff;
   }
 
@@ -55,7 +52,7 @@ export class SpoolReplayer {
   setDeadline(deadline: number): void {
     this._deadline = deadline;
     clearTimeout(this._abortTimer);
-    this._abortTimer = setTimeout(() => this._abort.abort(), Math.max(0, deadline - Date.now()));
+    this._abortTimer = setTimeout(() => this._sender.abortAll(), Math.max(0, deadline - Date.now()));
     this._abortTimer.unref();
   }
 
@@ -78,7 +75,6 @@ export class SpoolReplayer {
     this._stopped = true;
     this._clearTimer();
     clearTimeout(this._abortTimer);
-    this._abort.abort();
   }
 
   private _pastDeadline(): boolean {
@@ -105,9 +101,11 @@ export class SpoolReplayer {
         case "rejected": {
           const movedTo = await this._directory.reject(file);
           this._counters.rejectedBatches++;
-          diag.error(
+          this._reporter.say(
+            `rejected:${this._directory.signal}`,
             `the collector refused a spooled ${this._directory.signal} batch with HTTP ${outcome.status} (${outcome.reason}); ` +
-              `retrying cannot succeed, so it was moved to ${movedTo}`,
+              `sending it again cannot succeed, so it was moved to ${movedTo} for a person to look at`,
+            "error",
           );
           this._recovered();
           break;
@@ -127,7 +125,12 @@ export class SpoolReplayer {
     this._backoff.reset();
     if (!this._failing) return;
     this._failing = false;
-    diag.info(`the collector takes ${this._directory.signal} again; ${this._directory.pendingCount} spooled batches left to send`);
+    this._reporter.say(
+      `up:${this._sender.target.url}`,
+      `the collector at ${new URL(this._sender.target.url).origin} takes ${this._directory.signal} again; ` +
+        `${countOf(this._directory.pendingCount, "spooled batch", "spooled batches")} left to send`,
+      "info",
+    );
   }
 
   private _retryLater(outcome: Extract<Outcome, { kind: "retry" }>): void {
@@ -138,10 +141,8 @@ export class SpoolReplayer {
     }
     if (!this._failing) {
       this._failing = true;
-      diag.warn(
-        `could not replay the ${this._directory.signal} spool (${outcome.reason}); ${this._directory.pendingCount} batches ` +
-          `wait in ${this._directory.dir}, retrying with backoff`,
-      );
+      const down = collectorDown(this._sender.target.url, outcome.reason, path.dirname(this._directory.dir));
+      this._reporter.say(down.key, down.message);
     }
     const delay = this._backoff.next(outcome.retryAfterMillis);
     diag.debug(`retrying the ${this._directory.signal} spool in ${delay} ms`);
@@ -161,28 +162,15 @@ export class SpoolReplayer {
   private async _send(file: SpoolFile): Promise<Outcome> {
     let body: string;
     try {
-      body = await this._directory.readBody(file);
+      body = this._directory.readBody(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return { kind: "missing" };
-      return { kind: "retry", reason: `cannot read ${file.path}: ${(err as Error | undefined)?.message ?? String(err)}` };
+      return { kind: "retry", reason: `cannot read ${file.path}: ${errorText(err)}` };
     }
-    try {
-      const response = await fetch(this._target.url, {
-        method: "POST",
-        headers: { ...this._target.headers, "Content-Type": "application/json" },
-        body,
-        signal: AbortSignal.any([this._abort.signal, AbortSignal.timeout(this._target.timeoutMillis)]),
-      });
-      const text = await response.text();
-      const status = response.status;
-      if (status >= 200 && status < 300) return { kind: "delivered" };
-      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-        return { kind: "rejected", status, reason: text.slice(0, MAX_REASON_CHARS) || response.statusText };
-      }
-      return { kind: "retry", reason: `HTTP ${status}`, retryAfterMillis: retryAfterMillis(response.headers.get("retry-after")) };
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } } | undefined)?.cause?.code;
-      return { kind: "retry", reason: cause ?? (err as Error | undefined)?.name ?? String(err) };
-    }
+    return this._sender.send(body, this._deadline);
   }
+}
+
+function countOf(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { lstatSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { diag } from "../diag.js";
+import { DEFAULT_FILE_MODES, ensureDirectory, readFileNoFollow, writeNewFileSync, type FileModes } from "../files/private-files.js";
 import type { SpoolBudget } from "./budget.js";
 import { syncDirectory, writeFileDurably } from "./durable-write.js";
 import type { SpoolOwners } from "./owners.js";
@@ -47,6 +48,8 @@ export interface SpoolDirectoryOptions {
   key: string;
   budget: SpoolBudget;
   owners: SpoolOwners;
+  /** Permissions of what is created. */
+  modes?: FileModes;
 }
 
 /**
@@ -65,6 +68,7 @@ export class SpoolDirectory {
   private readonly _rejectedDir: string;
   private readonly _key: string;
   private readonly _budget: SpoolBudget;
+  private readonly _modes: FileModes;
   private readonly _files: SpoolFile[] = [];
   private _nextSeq = 1;
   private _writing = 0;
@@ -77,7 +81,8 @@ export class SpoolDirectory {
     this._rejectedDir = path.join(options.spoolDir, REJECTED_DIR_NAME);
     this._key = options.key;
     this._budget = options.budget;
-    mkdirSync(this.dir, { recursive: true });
+    this._modes = options.modes ?? DEFAULT_FILE_MODES;
+    ensureDirectory(this.dir, this._modes);
     this._adoptLeftovers(options.owners);
   }
 
@@ -112,12 +117,12 @@ export class SpoolDirectory {
     this._writing++;
     try {
       try {
-        await writeFileDurably(file, body);
+        await writeFileDurably(file, body, this._modes);
       } catch (err) {
         // The directory was removed while the app ran (tmp reaping, cleanup): recreate it once.
         if ((err as NodeJS.ErrnoException | undefined)?.code !== "ENOENT") throw err;
-        await mkdir(this.dir, { recursive: true });
-        await writeFileDurably(file, body);
+        ensureDirectory(this.dir, this._modes);
+        await writeFileDurably(file, body, this._modes);
       }
     } finally {
       this._writing--;
@@ -127,9 +132,30 @@ export class SpoolDirectory {
     return entry;
   }
 
-  /** The request body of a waiting batch. Rejects with ENOENT if the file is gone. */
-  readBody(file: SpoolFile): Promise<string> {
-    return readFile(file.path, "utf8");
+  /**
+   * Writes a batch as the newest file at once, for paths that cannot wait (the exit path, a full export queue):
+   * not fsync'd, so it survives the process ending, not a power loss in the same moment. Same budget rule as
+   * {@link write}.
+   */
+  writeSync(body: string, bytes: number): SpoolFile {
+    const seq = this._nextSeq++;
+    const name = fileName(seq, this._key);
+    const file = path.join(this.dir, name);
+    try {
+      writeNewFileSync(file, body, this._modes);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException | undefined)?.code !== "ENOENT") throw err;
+      ensureDirectory(this.dir, this._modes);
+      writeNewFileSync(file, body, this._modes);
+    }
+    const entry: SpoolFile = { name, path: file, seq, bytes };
+    this._files.push(entry);
+    return entry;
+  }
+
+  /** The request body of a waiting batch, read without following a symbolic link. Throws ENOENT if the file is gone. */
+  readBody(file: SpoolFile): string {
+    return readFileNoFollow(file.path);
   }
 
   /** Deletes a delivered batch. */
@@ -144,10 +170,21 @@ export class SpoolDirectory {
    */
   async reject(file: SpoolFile): Promise<string> {
     const target = path.join(this._rejectedDir, `${this.signal}-${file.name}`);
-    await mkdir(this._rejectedDir, { recursive: true });
+    ensureDirectory(this._rejectedDir, this._modes);
     await rename(file.path, target);
     await syncDirectory(this._rejectedDir);
     this._drop(file);
+    return target;
+  }
+
+  /**
+   * Keeps a batch the collector refused for good when it was first sent (never spooled) in
+   * `<spoolDir>/rejected/<signal>-<name>`; returns that path.
+   */
+  storeRejected(body: string): string {
+    const target = path.join(this._rejectedDir, `${this.signal}-${fileName(this._nextSeq++, this._key)}`);
+    ensureDirectory(this._rejectedDir, this._modes);
+    writeNewFileSync(target, body, this._modes);
     return target;
   }
 
@@ -198,6 +235,11 @@ export class SpoolDirectory {
   private _adopt(name: string, temp: boolean): void {
     const from = path.join(this.dir, name);
     try {
+      if (lstatSync(from).isSymbolicLink()) {
+        rmSync(from, { force: true });
+        diag.error(`removed ${from}: a symbolic link in the spool is never followed (it could send another file to the collector)`);
+        return;
+      }
       if (temp && !isCompleteJson(from)) {
         rmSync(from, { force: true });
         diag.warn(`removed ${from}: a batch whose write was cut short by a crash (it had not been acknowledged)`);
@@ -219,7 +261,7 @@ export class SpoolDirectory {
 
 function isCompleteJson(file: string): boolean {
   try {
-    JSON.parse(readFileSync(file, "utf8"));
+    JSON.parse(readFileNoFollow(file));
     return true;
   } catch {
     return false;

@@ -111,7 +111,7 @@ describe("IntegritySpanProcessor", () => {
     const [span] = exporter.getFinishedSpans();
     expect(span!.ended).toBe(true);
     expect(Object.isExtensible(span!.attributes)).toBe(true);
-    expect(Object.keys(span!.attributes)).toEqual(["audit.seq", "audit.hash"]);
+    expect(Object.keys(span!.attributes)).toEqual(["audit.chain", "audit.seq", "audit.hash"]);
     expect(diagMessages).toEqual([]); // no "Cannot execute the operation on ended Span"
   });
 

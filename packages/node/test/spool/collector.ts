@@ -107,9 +107,13 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMil
 
 /** An item (span or log record) of an OTLP/JSON body, with the instance it came from. */
 export interface BodyItem {
+  signal: "traces" | "logs";
   instanceId: string | undefined;
   seq: number | undefined;
+  /** A span's name, a log record's event name. */
   name: string | undefined;
+  /** String and integer attributes, by key. */
+  attributes: Record<string, string | number>;
 }
 
 interface KeyValue {
@@ -124,13 +128,19 @@ export function itemsOf(bodies: readonly string[]): BodyItem[] {
   const items: BodyItem[] = [];
   for (const body of bodies) {
     const request = JSON.parse(body) as { resourceSpans?: Resource[]; resourceLogs?: Resource[] };
+    const signal = request.resourceSpans !== undefined ? "traces" : "logs";
     for (const resource of [...(request.resourceSpans ?? []), ...(request.resourceLogs ?? [])]) {
       const instanceId = resource.resource?.attributes?.find((a) => a.key === "service.instance.id")?.value.stringValue;
       for (const scope of [...(resource.scopeSpans ?? []), ...(resource.scopeLogs ?? [])]) {
         for (const item of [...(scope.spans ?? []), ...(scope.logRecords ?? [])]) {
-          const seq = item.attributes?.find((a) => a.key === "audit.seq")?.value.intValue;
+          const attributes: Record<string, string | number> = {};
+          for (const { key, value } of item.attributes ?? []) {
+            if (value.stringValue !== undefined) attributes[key] = value.stringValue;
+            else if (value.intValue !== undefined) attributes[key] = Number(value.intValue);
+          }
+          const seq = attributes["audit.seq"];
           const name = "name" in item ? item.name : (item as { eventName?: string }).eventName;
-          items.push({ instanceId, seq: seq === undefined ? undefined : Number(seq), name });
+          items.push({ signal, instanceId, seq: typeof seq === "number" ? seq : undefined, name, attributes });
         }
       }
     }

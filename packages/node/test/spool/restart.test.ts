@@ -58,7 +58,13 @@ describe("across a restart", () => {
     // The collector is down: the first process exports into the spool and ends (flushing on beforeExit). Its OTLP
     // exporter gives up quickly, so that the process does not linger in the exporter's own retries.
     const first = await runApp({ ...env, OTEL_EXPORTER_OTLP_TIMEOUT: "300" });
-    expect(first).toMatchObject({ code: 0, stderr: "" });
+    // One line says where the data waits and that it will be sent (both signals go to the same collector).
+    expect(first).toMatchObject({
+      code: 0,
+      stderr:
+        `[langchain-otel] the collector at http://127.0.0.1:${port} does not take data (ECONNREFUSED): spooling to ${spoolDir}; ` +
+        "it is sent when the collector is back, or by the next start\n",
+    });
     const firstId = printed<Printed>(first.stdout, "instanceId").instanceId;
     expect(spooledFiles("traces").length).toBeGreaterThan(0);
     expect(spooledFiles("logs").length).toBeGreaterThan(0);
@@ -66,7 +72,12 @@ describe("across a restart", () => {
 
     collector = await startCollector(() => ({ status: 200 }), port);
     const second = await runApp(env);
-    expect(second).toMatchObject({ code: 0, stderr: "" });
+    expect(second.code).toBe(0);
+    // And the next start says it replays what an earlier process left.
+    expect(second.stderr.split("\n").filter((l) => l !== "")).toEqual([
+      expect.stringMatching(new RegExp(`^\\[langchain-otel\\] \\d+ traces batches left in ${spoolDir}/traces by an earlier process are sent to http://127.0.0.1:${port}/v1/traces first$`)),
+      expect.stringMatching(new RegExp(`^\\[langchain-otel\\] \\d+ logs batches left in ${spoolDir}/logs by an earlier process are sent to http://127.0.0.1:${port}/v1/logs first$`)),
+    ]);
     const secondId = printed<Printed>(second.stdout, "instanceId").instanceId;
     expect(secondId).not.toBe(firstId);
 
@@ -102,7 +113,12 @@ describe("a slow collector", () => {
         if (line.includes('"invokes"')) atDone = { traces: collector!.received("/v1/traces"), logs: collector!.received("/v1/logs") };
       },
     );
-    expect(child).toMatchObject({ code: 0, stderr: "" });
+    expect(child).toMatchObject({
+      code: 0,
+      stderr:
+        `[langchain-otel] the collector at ${collector.url} does not take data (shutdown ended the request): spooling to ${spoolDir}; ` +
+        "it is sent when the collector is back, or by the next start\n",
+    });
     // Ten span batches and twenty record batches were handed to the exporters during the invokes; had any export
     // run on the app's path, each of them would have waited a second for the collector.
     expect(atDone).toBeDefined();

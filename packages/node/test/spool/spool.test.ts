@@ -151,7 +151,7 @@ describe("no loss on the way out", () => {
     await handle.shutdown();
     const files = [...spooled("traces"), ...spooled("logs")];
     expect(files.length).toBeGreaterThan(0);
-    expect(files.every((f) => f.endsWith(`-${handle.instanceId}.json`))).toBe(true);
+    expect(files.every((f) => f.endsWith(`-${handle.chainId}.json`))).toBe(true);
     expect(readdirSync(path.join(spoolDir, "owners"))).toEqual([]);
     expect(handle.stats()).toMatchObject({ replayedBatches: 0, droppedItems: 0 });
   });
