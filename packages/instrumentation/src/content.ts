@@ -6,11 +6,14 @@
  * its budget, then redacted; any other string too.
  */
 
-import { createHmac, hash, type KeyObject } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { hash } from "node:crypto";
+import { hmacSha256Hex, sizedHmacSha256 } from "./hmac.js";
 import type { AttributeValue } from "@opentelemetry/api";
 import type { ResolvedTracingOptions } from "./options.js";
 import type { Redactor } from "./redaction/index.js";
-import { serializePayload, serializeRedactedPayload, type JsonSafe, type PayloadRedaction } from "./serialize.js";
+import { canonicalText, serializePayload, serializeRedactedPayload, type JsonSafe, type PayloadRedaction } from "./serialize.js";
+import { unserializable } from "./truncate.js";
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_LANGCHAIN_METADATA_PREFIX,
@@ -72,11 +75,6 @@ export function addRedactionCounts(attrs: Attrs, counts: Record<string, number>)
   }
 }
 
-/** HMAC-SHA-256 (hex) of `text` under `key`: the digest policy `none` exports instead of a bare hash. */
-export function keyedDigest(key: KeyObject, text: string): string {
-  return createHmac("sha256", key).update(text, "utf8").digest("hex");
-}
-
 /**
  * Puts one payload on `attrs` under `key` according to the content policy:
  * `full` → the serialized text (plus `.truncated`, `.size_bytes`, `.sha256` when it was cut);
@@ -88,11 +86,18 @@ export function keyedDigest(key: KeyObject, text: string): string {
 export function putPayload(attrs: Attrs, key: string, value: unknown, options: ContentOptions): void {
   if (value === undefined) return;
   if (options.contentPolicy === "none") {
-    // The whole canonical text, never cut, only measured and digested.
-    const whole = serializePayload(value, Number.MAX_SAFE_INTEGER);
-    attrs[key + PAYLOAD_SIZE_SUFFIX] = whole.originalBytes;
-    attrs[key + PAYLOAD_SHA256_SUFFIX] =
-      options.digestKey === undefined ? hash("sha256", whole.text, "hex") : keyedDigest(options.digestKey, whole.text);
+    // The whole canonical text, never cut, only measured and digested: one UTF-8 encoding gives both.
+    const text = canonicalText(value);
+    const digestKey = options.digestKey;
+    let measured: { bytes: number; hex: string };
+    if (text === undefined) {
+      const marker = unserializable();
+      measured = { bytes: marker.originalBytes, hex: digestKey === undefined ? hash("sha256", marker.text, "hex") : hmacSha256Hex(digestKey, marker.text) };
+    } else {
+      measured = digestKey === undefined ? { bytes: Buffer.byteLength(text, "utf8"), hex: hash("sha256", text, "hex") } : sizedHmacSha256(digestKey, text);
+    }
+    attrs[key + PAYLOAD_SIZE_SUFFIX] = measured.bytes;
+    attrs[key + PAYLOAD_SHA256_SUFFIX] = measured.hex;
     return;
   }
   const redactor = options.redactor;

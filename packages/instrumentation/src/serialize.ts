@@ -75,13 +75,25 @@ export const SCAN_MARGIN_CHARS = 1024;
  * Never throws: should anything fail anyway, the text is "[Unserializable]".
  */
 export function serializePayload(value: unknown, maxBytes: number): SerializedPayload {
+  const text = canonicalText(value);
+  if (text === undefined) return unserializable();
   try {
-    const isText = typeof value === "string";
-    const safe: JsonSafe = isText ? wellFormed(value) : toJsonSafe(value);
-    return fitText(isText ? (safe as string) : JSON.stringify(safe), byteBudget(maxBytes));
+    return fitText(text, byteBudget(maxBytes));
   } catch {
-    // E.g. a tree whose JSON text exceeds the engine's maximum string length.
     return unserializable();
+  }
+}
+
+/**
+ * The whole canonical text of a value as {@link serializePayload} cuts it (a string as is, anything else as the
+ * JSON of its JSON-safe tree), or undefined when it cannot be written (e.g. a tree whose JSON text exceeds the
+ * engine's maximum string length). Never throws.
+ */
+export function canonicalText(value: unknown): string | undefined {
+  try {
+    return typeof value === "string" ? wellFormed(value) : JSON.stringify(toJsonSafe(value));
+  } catch {
+    return undefined;
   }
 }
 

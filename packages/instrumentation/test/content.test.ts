@@ -55,6 +55,19 @@ describe("putPayload", () => {
     expect(keyed).not.toBe(sha256(long));
   });
 
+  it("none: a tree is measured and digested as its canonical JSON, UTF-8 bytes counted, small and large alike", () => {
+    const none = options("none", 100);
+    for (const tree of [{ q: "héllo ☃ 😀", n: [1, 2] }, { pages: Array.from({ length: 20 }, (_, i) => ({ text: `é${i}`.repeat(500) })) }]) {
+      const attrs: Record<string, AttributeValue> = {};
+      putPayload(attrs, "langchain.outputs", tree, none);
+      const text = JSON.stringify(tree);
+      expect(attrs).toEqual({
+        "langchain.outputs.size_bytes": Buffer.byteLength(text, "utf8"),
+        "langchain.outputs.sha256": createHmac("sha256", none.digestKey!).update(text, "utf8").digest("hex"),
+      });
+    }
+  });
+
   it("undefined: nothing under any policy", () => {
     for (const policy of ["full", "redacted", "none"] as const) {
       const attrs: Record<string, AttributeValue> = {};

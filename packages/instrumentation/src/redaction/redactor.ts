@@ -14,7 +14,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import { createHmac } from "node:crypto";
+import { hmacSha256Hex } from "../hmac.js";
 import type { JsonSafe } from "../json-safe.js";
 import { looksRandom } from "./checks.js";
 import { resolveRedactionOptions, type ResolvedRedaction } from "./config.js";
@@ -228,7 +228,7 @@ export class Redactor {
    * and truncation markers under `redacted` carry instead of a bare hash, which anyone could confirm by guessing.
    */
   digest(text: string): string {
-    return createHmac("sha256", this._config.hmacKey).update(text, "utf8").digest("hex");
+    return hmacSha256Hex(this._config.hmacKey, text);
   }
 
   /** Adds `counts` into `into`, kind by kind (for a span that sums several payloads). */

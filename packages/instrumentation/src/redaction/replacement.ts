@@ -4,7 +4,8 @@
  * joined on the value without revealing it.
  */
 
-import { createHmac, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { hmacSha256Hex } from "../hmac.js";
 import type { JsonSafe } from "../json-safe.js";
 
 /** Hex digits of the HMAC kept in a pseudonym: 48 bits, enough to join records on the value. */
@@ -25,7 +26,7 @@ export class Replacement {
    */
   forString(kind: string, value: string): string {
     if (this.key === undefined) return `[REDACTED:${kind}]`;
-    const digest = createHmac("sha256", this.key).update(`${kind}\0${value}`, "utf8").digest("hex");
+    const digest = hmacSha256Hex(this.key, `${kind}\0${value}`);
     return `[${kind}:${digest.slice(0, TOKEN_HEX_DIGITS)}]`;
   }
 
