@@ -104,7 +104,8 @@ export function putPayload(attrs: Attrs, key: string, value: unknown, options: C
   const payload =
     redactor === undefined ? serializePayload(value, options.maxPayloadBytes) : serializeRedactedPayload(value, options.maxPayloadBytes, payloadRedaction(redactor));
   if ("counts" in payload) addRedactionCounts(attrs, payload.counts as Record<string, number>);
-  markPayload(attrs, key);
+  // Only redactAttributes reads the mark, and it does nothing without a Redactor.
+  if (redactor !== undefined) markPayload(attrs, key);
   attrs[key] = payload.text;
   if (payload.truncated) {
     attrs[key + PAYLOAD_TRUNCATED_SUFFIX] = true;
