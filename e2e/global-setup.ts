@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Once per `pnpm test:e2e`: installs Debian's Chromium for the browser tests when missing, builds the local
-// stack (a no-op when .cache/stack is up to date; minutes on a fresh machine) and makes the run directory the
-// test files put their stack state directories in.
+// stack, the scale profile's Kafka included (a no-op when .cache/stack is up to date; minutes on a fresh machine)
+// and makes the run directory the test files put their stack state directories in.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,7 +23,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (chromiumSeconds > 0) log(`chromium installed in ${chromiumSeconds.toFixed(1)} s`);
   const started = Date.now();
   log("building the local stack (cached builds are skipped; a first build prints progress every 20 s)…");
-  await build({ log: (line: string) => log(`build: ${line}`) });
+  await build({ profile: "scale", log: (line: string) => log(`build: ${line}`) });
   log(`stack build ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const runDir = mkdtempSync(path.join(tmpdir(), "langchain-otel-e2e-"));

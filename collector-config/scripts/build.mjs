@@ -6,10 +6,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { BINARIES, BUILD_DIR, FILES, REPO_ROOT, VERSIONS, normalizeComponents } from "./layout.mjs";
-import { StackError, defaultLog, mkdirs, sha256, tail, which } from "./util.mjs";
+import { BINARIES, BUILD_DIR, FILES, REPO_ROOT, VERSIONS, normalizeComponents, profileOf } from "./layout.mjs";
+import { StackError, defaultLog, findJava, mkdirs, sha256, tail, which } from "./util.mjs";
 
-/** Go version the builds need: collector v0.162.0 modules declare `go 1.26.0`. */
+/** Go version the builds need: collector v0.165.0 modules declare `go 1.26.0`. */
 const MIN_GO = [1, 26];
 
 function goEnv(opts) {
@@ -195,6 +195,67 @@ async function buildJaeger({ env, go, force, log }) {
   return { name: "jaeger", skipped: false, seconds, binary: BINARIES.jaeger };
 }
 
+/** Java major version the Kafka 4.x broker needs. */
+const MIN_JAVA = 17;
+
+/** `java -version`'s first line and its major version; throws a StackError saying what to install when Java is missing or too old. */
+function javaVersion() {
+  const java = findJava();
+  const res = java ? spawnSync(java, ["-version"], { encoding: "utf8" }) : undefined;
+  const line = res && res.status === 0 ? (res.stderr || res.stdout).split("\n")[0].trim() : "";
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(line);
+  const major = m ? (Number(m[1]) === 1 ? Number(m[2]) : Number(m[1])) : Number.NaN;
+  if (!java || !(major >= MIN_JAVA)) {
+    throw new StackError(
+      `${java ? `${line || "java does not run"}: ` : "java was not found (JAVA_HOME or PATH): "}the scale profile's Kafka broker needs Java ${MIN_JAVA} or newer.\n` +
+        "  Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless   (or set JAVA_HOME to a JDK 17+)\n" +
+        "then run `pnpm stack:build --profile scale` again.",
+    );
+  }
+  return line;
+}
+
+/**
+ * Kafka's jars from Maven Central into .cache/stack/kafka/libs (`mvn dependency:copy-dependencies` on
+ * scale/pom.xml; Maven keeps its own cache in ~/.m2). Skipped when the pom and the Java version are unchanged.
+ */
+async function fetchKafka({ force, log }) {
+  const java = javaVersion();
+  const mvn = which("mvn");
+  if (!mvn) {
+    throw new StackError(
+      "mvn (Apache Maven) was not found on PATH: the scale profile fetches Kafka from Maven Central with it.\n" +
+        "  Debian/Ubuntu: apt-get install -y maven\nthen run `pnpm stack:build --profile scale` again.",
+    );
+  }
+  const hash = sha256("kafka", fs.readFileSync(FILES.kafkaPom), java);
+  const stamp = `${BINARIES.kafkaLibs}.inputs-sha256`;
+  let current = "";
+  try {
+    current = fs.readFileSync(stamp, "utf8").trim();
+  } catch {
+    // never fetched
+  }
+  if (!force && current === hash && fs.existsSync(path.join(BINARIES.kafkaLibs, `kafka_2.13-${VERSIONS.kafka}.jar`))) {
+    log(`kafka: up to date (${path.relative(REPO_ROOT, BINARIES.kafkaLibs)}, ${java})`);
+    return { name: "kafka", skipped: true, seconds: 0, binary: BINARIES.kafkaLibs };
+  }
+  log(`fetching Kafka ${VERSIONS.kafka} from Maven Central (log ${path.relative(REPO_ROOT, path.join(BUILD_DIR, "logs", "fetch-kafka.log"))})…`);
+  const tmp = `${BINARIES.kafkaLibs}.fetch-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const seconds = await runLogged(
+    mvn,
+    ["-B", "-ntp", "-f", FILES.kafkaPom, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${tmp}`],
+    { cwd: REPO_ROOT, env: process.env, logFile: path.join(BUILD_DIR, "logs", "fetch-kafka.log"), label: "fetching Kafka", log },
+  );
+  fs.rmSync(BINARIES.kafkaLibs, { recursive: true, force: true });
+  fs.renameSync(tmp, BINARIES.kafkaLibs);
+  fs.writeFileSync(stamp, `${hash}\n`);
+  const jars = fs.readdirSync(BINARIES.kafkaLibs).filter((f) => f.endsWith(".jar")).length;
+  log(`kafka fetched in ${seconds.toFixed(0)} s → ${path.relative(REPO_ROOT, BINARIES.kafkaLibs)} (${jars} jars; runs on ${java})`);
+  return { name: "kafka", skipped: false, seconds, binary: BINARIES.kafkaLibs };
+}
+
 export function findRsyslogd() {
   return which("rsyslogd", ["/usr/sbin", "/sbin", "/usr/local/sbin"]);
 }
@@ -253,23 +314,30 @@ async function ensureRsyslog({ log }) {
   return { name: "rsyslog", skipped: false, seconds, binary: installed };
 }
 
+/** What must be built for these components: agents and gateways run the collector binary. */
+function buildTargets(components) {
+  const targets = new Set(components.map((c) => (/^(agent|gateway)-\d+$/.test(c) ? "collector" : c)));
+  return ["collector", "jaeger", "kafka", "rsyslog"].filter((t) => targets.has(t));
+}
+
 /**
  * Builds the collector and Jaeger into .cache/stack/ (skipped when the binary exists and its inputs
- * are unchanged) and installs rsyslog when missing.
- * opts: { components?: string[], force?: boolean, jobs?: number, log?: (line) => void }
+ * are unchanged), installs rsyslog when missing and, for the scale profile, fetches Kafka.
+ * opts: { profile?: "default" | "scale", components?: string[], force?: boolean, jobs?: number, log?: (line) => void }
  */
 export async function build(opts = {}) {
   const log = opts.log ?? defaultLog;
-  const wanted = normalizeComponents(opts.components);
+  const targets = buildTargets(normalizeComponents(opts.components, opts.profile ? profileOf(opts) : "default"));
   const results = [];
   mkdirs(BUILD_DIR);
-  if (wanted.includes("collector") || wanted.includes("jaeger")) {
+  if (targets.includes("collector") || targets.includes("jaeger")) {
     const go = goVersion(log);
     const env = goEnv(opts);
     log(`using ${go} (GOFLAGS=${env.GOFLAGS}, nice 19)`);
-    if (wanted.includes("collector")) results.push(await buildCollector({ env, go, force: opts.force, log }));
-    if (wanted.includes("jaeger")) results.push(await buildJaeger({ env, go, force: opts.force, log }));
+    if (targets.includes("collector")) results.push(await buildCollector({ env, go, force: opts.force, log }));
+    if (targets.includes("jaeger")) results.push(await buildJaeger({ env, go, force: opts.force, log }));
   }
-  if (wanted.includes("rsyslog")) results.push(await ensureRsyslog({ log }));
+  if (targets.includes("kafka")) results.push(await fetchKafka({ force: opts.force, log }));
+  if (targets.includes("rsyslog")) results.push(await ensureRsyslog({ log }));
   return results;
 }

@@ -2,6 +2,7 @@
 // Where the local stack lives: repository and build paths, pinned versions, ports, the state directory
 // layout and the URLs of the running components. No side effects; every other module reads these.
 
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { StackError } from "./util.mjs";
@@ -13,13 +14,15 @@ export const BUILD_DIR = path.join(REPO_ROOT, ".cache", "stack");
 
 export const VERSIONS = Object.freeze({
   /** Collector core / contrib release the custom build is pinned to. */
-  collector: "0.162.0",
+  collector: "0.165.0",
   builderModule: "go.opentelemetry.io/collector/cmd/builder",
-  builder: "v0.162.0",
+  builder: "v0.165.0",
   /** Go module version of github.com/jaegertracing/jaeger (see jaeger-build/go.mod). */
   jaegerModule: "v1.62.0",
   /** Jaeger v2 release that module version corresponds to. */
   jaeger: "2.0.0-rc2",
+  /** org.apache.kafka:kafka_2.13 from Maven Central (scale/pom.xml), run in KRaft mode on Java 17. */
+  kafka: "4.4.0",
 });
 
 
@@ -31,12 +34,19 @@ export const FILES = Object.freeze({
   jaegerConfig: path.join(CONFIG_DIR, "jaeger.yaml"),
   rsyslogConfigTemplate: path.join(CONFIG_DIR, "rsyslog.conf"),
   jaegerModuleDir: path.join(CONFIG_DIR, "jaeger-build"),
+  agentConfig: path.join(CONFIG_DIR, "scale", "agent.yaml"),
+  gatewayOverlay: path.join(CONFIG_DIR, "scale", "gateway.yaml"),
+  kafkaPom: path.join(CONFIG_DIR, "scale", "pom.xml"),
+  kafkaConfigTemplate: path.join(CONFIG_DIR, "scale", "kafka.properties"),
+  kafkaLog4j: path.join(CONFIG_DIR, "scale", "kafka-log4j2.properties"),
 });
 
 export const BINARIES = Object.freeze({
   collector: path.join(BUILD_DIR, "otelcol-langchain"),
   jaeger: path.join(BUILD_DIR, "jaeger"),
   builder: path.join(BUILD_DIR, "gobin", "builder"),
+  /** The jars of Kafka and its dependencies (a directory: `java -cp '<dir>/*'`). */
+  kafkaLibs: path.join(BUILD_DIR, "kafka", "libs"),
 });
 
 export const HOST = "127.0.0.1";
@@ -49,10 +59,50 @@ export const PORTS = Object.freeze({
   jaegerQueryHttp: 16686,
   jaegerQueryGrpc: 16685,
   syslog: 15514,
+  kafka: 9092,
+  kafkaController: 9093,
 });
 
-/** Start order; `down` stops in reverse so the collector can hand over what it holds. */
-export const COMPONENTS = Object.freeze(["rsyslog", "jaeger", "collector"]);
+/**
+ * The scale profile's collectors. The agents take the single collector's place for the apps (agent-1 on its very
+ * ports); the gateways listen only for health and their own metrics.
+ */
+export const SCALE_COLLECTORS = Object.freeze({
+  "agent-1": Object.freeze({ role: "agent", otlpHttp: 4318, health: 13133, metrics: 18888 }),
+  "agent-2": Object.freeze({ role: "agent", otlpHttp: 4319, health: 13134, metrics: 18889 }),
+  "gateway-1": Object.freeze({ role: "gateway", health: 13135, metrics: 18890 }),
+  "gateway-2": Object.freeze({ role: "gateway", health: 13136, metrics: 18891 }),
+});
+
+/**
+ * The components of each profile in start order; `down` stops in reverse, so whatever holds data can hand it
+ * over (agents to Kafka, gateways to Jaeger and the SIEM) before what it hands over to stops.
+ */
+export const PROFILES = Object.freeze({
+  default: Object.freeze(["rsyslog", "jaeger", "collector"]),
+  scale: Object.freeze(["rsyslog", "jaeger", "kafka", "gateway-1", "gateway-2", "agent-1", "agent-2"]),
+});
+
+/** The default profile's components (kept for callers that predate profiles). */
+export const COMPONENTS = PROFILES.default;
+
+/** The profile named by `opts.profile`, else the one the state directory was started with, else `default`. */
+export function profileOf(opts = {}) {
+  const name = opts.profile ?? recordedProfile(paths(opts)) ?? "default";
+  if (!Object.hasOwn(PROFILES, name)) {
+    throw new StackError(`unknown profile "${name}" (expected one of: ${Object.keys(PROFILES).join(", ")})`);
+  }
+  return name;
+}
+
+/** The profile `up` recorded in the state directory, or undefined. */
+export function recordedProfile(p) {
+  try {
+    return fs.readFileSync(p.profileFile, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function stackDir(opts = {}) {
   const dir = opts.stackDir ?? process.env.LANGCHAIN_OTEL_STACK_DIR ?? path.join(REPO_ROOT, ".stack");
@@ -80,6 +130,11 @@ export function paths(opts = {}) {
     rsyslogDir: path.join(dir, "rsyslog"),
     rsyslogConfig: path.join(dir, "rsyslog", "rsyslog.conf"),
     rsyslogOwnPidFile: path.join(dir, "rsyslog", "rsyslogd.pid"),
+    kafkaDir: path.join(dir, "kafka"),
+    kafkaDataDir: path.join(dir, "kafka", "data"),
+    kafkaConfig: path.join(dir, "kafka", "server.properties"),
+    /** The profile the state directory was last started with (`up` writes it; `down` / `status` read it). */
+    profileFile: path.join(dir, "profile"),
     logFile: (name) => path.join(dir, "logs", `${name}.log`),
     pidFile: (name) => path.join(dir, "pids", `${name}.pid`),
   };
@@ -99,16 +154,24 @@ export function endpoints() {
     jaegerServices: `${base(PORTS.jaegerQueryHttp)}/api/services`,
     jaegerTrace: (traceId) => `${base(PORTS.jaegerQueryHttp)}/api/traces/${traceId}`,
     syslog: `tcp://${HOST}:${PORTS.syslog}`,
+    /** The scale profile's agents: the apps' OTLP/HTTP endpoints. */
+    agentOtlpHttp: Object.entries(SCALE_COLLECTORS)
+      .filter(([, c]) => c.role === "agent")
+      .map(([, c]) => base(c.otlpHttp)),
+    collectorHealthOf: (name) => `${base(SCALE_COLLECTORS[name]?.health ?? PORTS.collectorHealth)}/`,
+    collectorMetricsOf: (name) => `${base(SCALE_COLLECTORS[name]?.metrics ?? PORTS.collectorMetrics)}/metrics`,
+    kafka: `${HOST}:${PORTS.kafka}`,
   };
 }
 
-/** The named components in start order (all of them when none are named); throws on an unknown name. */
-export function normalizeComponents(list) {
-  if (!list || list.length === 0) return [...COMPONENTS];
+/** The named components of `profile` in start order (all of them when none are named); throws on an unknown name. */
+export function normalizeComponents(list, profile = "default") {
+  const all = PROFILES[profile];
+  if (!list || list.length === 0) return [...all];
   for (const name of list) {
-    if (!COMPONENTS.includes(name)) {
-      throw new StackError(`unknown component "${name}" (expected one of: ${COMPONENTS.join(", ")})`);
+    if (!all.includes(name)) {
+      throw new StackError(`unknown component "${name}" in profile ${profile} (expected one of: ${all.join(", ")})`);
     }
   }
-  return COMPONENTS.filter((c) => list.includes(c));
+  return all.filter((c) => list.includes(c));
 }

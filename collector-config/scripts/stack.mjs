@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
 // Build and run the langchain-otel local stack: OpenTelemetry Collector (custom build), Jaeger v2
-// (built from Go modules) and rsyslog (Debian package) as a stand-in SIEM. Real processes,
-// loopback only. Plain Node ESM, no dependencies.
+// (built from Go modules) and rsyslog (Debian package) as a stand-in SIEM; in the scale profile, two agent
+// collectors, Apache Kafka (KRaft, from Maven Central) and two gateway collectors in place of the one collector.
+// Real processes, loopback only. Plain Node ESM, no dependencies.
 //
-//   node collector-config/scripts/stack.mjs build [collector|jaeger|rsyslog ...]
-//   node collector-config/scripts/stack.mjs up    [collector|jaeger|rsyslog ...] [--clean] [--timeout <s>]
-//   node collector-config/scripts/stack.mjs down  [collector|jaeger|rsyslog ...]
-//   node collector-config/scripts/stack.mjs kill  [collector|jaeger|rsyslog ...]   (SIGKILL; all if none named)
+//   node collector-config/scripts/stack.mjs build [component ...] [--profile scale]
+//   node collector-config/scripts/stack.mjs up    [component ...] [--profile scale] [--clean] [--timeout <s>]
+//   node collector-config/scripts/stack.mjs down  [component ...]
+//   node collector-config/scripts/stack.mjs kill  [component ...]   (SIGKILL; all if none named)
 //   node collector-config/scripts/stack.mjs status
-//   node collector-config/scripts/stack.mjs paths                                   (JSON: files, URLs, ports)
-//   common option: --stack-dir <dir>   (default $LANGCHAIN_OTEL_STACK_DIR or <repo>/.stack)
+//   node collector-config/scripts/stack.mjs paths                   (JSON: files, URLs, ports)
+//   common options: --stack-dir <dir>   (default $LANGCHAIN_OTEL_STACK_DIR or <repo>/.stack)
+//                   --profile default|scale (down / kill / status: the profile the state directory runs)
 //
 // Tests import this file and call the exported functions (build, up, down, kill, status, paths,
 // endpoints); they throw StackError with a readable message instead of exiting.
@@ -25,7 +27,19 @@ import { pathToFileURL } from "node:url";
 import { ensureOtlpToken } from "./auth.mjs";
 import { build } from "./build.mjs";
 import { componentSpec } from "./components.mjs";
-import { BINARIES, HOST, PORTS, VERSIONS, endpoints, normalizeComponents, paths } from "./layout.mjs";
+import {
+  BINARIES,
+  HOST,
+  PORTS,
+  PROFILES,
+  SCALE_COLLECTORS,
+  VERSIONS,
+  endpoints,
+  normalizeComponents,
+  paths,
+  profileOf,
+  recordedProfile,
+} from "./layout.mjs";
 import { assertPortsFree, isAlive, readPid, startComponent, stopPid } from "./processes.mjs";
 import { StackError, defaultLog, mkdirs } from "./util.mjs";
 
@@ -39,7 +53,9 @@ export {
   FILES,
   HOST,
   PORTS,
+  PROFILES,
   REPO_ROOT,
+  SCALE_COLLECTORS,
   VERSIONS,
   endpoints,
   paths,
@@ -48,27 +64,45 @@ export {
 export { StackError } from "./util.mjs";
 
 function cleanState(p) {
-  for (const dir of [p.auditDir, p.siemDir, p.storageDir]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [p.auditDir, p.siemDir, p.storageDir, p.kafkaDir]) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The components of the profile recorded in the state directory that are running now. */
+function runningComponents(p) {
+  const profile = recordedProfile(p);
+  if (!profile || !Object.hasOwn(PROFILES, profile)) return { profile, running: [] };
+  const running = PROFILES[profile].filter((name) => isAlive(readPid(p.pidFile(name))));
+  return { profile, running };
 }
 
 /**
  * Starts the stack (or the named components) as detached processes and waits until each is healthy.
- * opts: { stackDir?, components?: string[], timeoutMs? (60000), clean?: boolean (wipe audit/siem/storage
- *         first; refused while a component runs), collectorConfig?, jaegerConfig?, log? }
+ * opts: { stackDir?, profile?: "default" | "scale" (default: the profile already running in the state directory,
+ *         else "default"), components?: string[], timeoutMs? (60000), clean?: boolean (wipe audit/siem/storage/kafka
+ *         first; refused while a component runs), collectorConfig?, jaegerConfig?, agentConfig?, log? }
  */
 export async function up(opts = {}) {
   const log = opts.log ?? defaultLog;
   const p = paths(opts);
-  const wanted = normalizeComponents(opts.components);
+  const current = runningComponents(p);
+  const profile = opts.profile ?? (current.running.length ? current.profile : undefined) ?? "default";
+  profileOf({ ...opts, profile }); // validates the name
+  if (current.running.length && current.profile !== profile) {
+    throw new StackError(
+      `profile ${current.profile} is running in ${p.stackDir} (${current.running.join(", ")}): ` +
+        `stop it first (pnpm stack:down${opts.stackDir ? ` --stack-dir ${opts.stackDir}` : ""}), then start profile ${profile}`,
+    );
+  }
+  const wanted = normalizeComponents(opts.components, profile);
   const timeoutMs = opts.timeoutMs ?? 60_000;
   if (opts.clean) {
-    const running = (await status({ ...opts, components: undefined, log: () => {} })).filter((c) => c.running);
-    if (running.length) {
-      throw new StackError(`--clean refused: ${running.map((c) => c.name).join(", ")} still running (stack:down first)`);
+    if (current.running.length) {
+      throw new StackError(`--clean refused: ${current.running.join(", ")} still running (stack:down first)`);
     }
     cleanState(p);
   }
   mkdirs(p.auditDir, p.siemDir, p.storageDir, p.logsDir, p.pidsDir);
+  fs.writeFileSync(p.profileFile, `${profile}\n`);
   // The OTLP token exists from the first `up` on, whichever components it starts: apps may be configured with it
   // while the collector is still down.
   ensureOtlpToken(p);
@@ -82,18 +116,25 @@ export async function up(opts = {}) {
     const spec = componentSpec(name, p, opts);
     started[name] = await startComponent(spec, p, { timeoutMs, log });
   }
-  log(`stack up (state ${p.stackDir})`);
+  log(`stack up, profile ${profile} (state ${p.stackDir})`);
   for (const name of wanted) {
     const spec = componentSpec(name, p, opts);
     log(`  ${name.padEnd(9)} pid ${String(started[name].pid).padEnd(7)} ${spec.describe}`);
   }
-  if (wanted.includes("collector")) log(`  OTLP auth ${p.otlpTokenFile} (send "Authorization: Bearer <its content>")`);
-  log(`  audit     ${p.tracesFile}`);
-  log(`            ${p.logsFile}`);
-  log(`  metrics   ${p.metricsFile}`);
+  if (wanted.includes("collector") || wanted.some((c) => c.startsWith("agent-"))) {
+    log(`  OTLP auth ${p.otlpTokenFile} (send "Authorization: Bearer <its content>")`);
+  }
+  if (profile === "scale") {
+    log(`  apps      OTLP/HTTP ${endpoints().agentOtlpHttp.join(", ")} (the agents)`);
+    log(`  audit     ${path.join(p.auditDir, "{traces,logs}-<gateway>.jsonl")}  (langchain-otel-audit verify ${p.auditDir})`);
+  } else {
+    log(`  audit     ${p.tracesFile}`);
+    log(`            ${p.logsFile}`);
+    log(`  metrics   ${p.metricsFile}`);
+  }
   log(`  SIEM      ${p.siemFile}`);
   log(`  logs      ${path.join(p.logsDir, "<component>.log")}`);
-  return { stackDir: p.stackDir, paths: p, endpoints: endpoints(), components: started };
+  return { stackDir: p.stackDir, profile, paths: p, endpoints: endpoints(), components: started };
 }
 
 /** Stops the named components (all when none named), last started first, with `stopOptions`; logs each outcome. */
@@ -101,7 +142,7 @@ async function stopComponents(opts, stopOptions, note) {
   const log = opts.log ?? defaultLog;
   const p = paths(opts);
   const result = {};
-  for (const name of normalizeComponents(opts.components).reverse()) {
+  for (const name of normalizeComponents(opts.components, profileOf(opts)).reverse()) {
     const spec = componentSpec(name, p, opts);
     const pidFile = p.pidFile(name);
     const pid = readPid(pidFile);
@@ -131,7 +172,7 @@ export async function status(opts = {}) {
   const log = opts.log ?? defaultLog;
   const p = paths(opts);
   const out = [];
-  for (const name of normalizeComponents(opts.components)) {
+  for (const name of normalizeComponents(opts.components, profileOf(opts))) {
     const spec = componentSpec(name, p, opts);
     const pid = readPid(p.pidFile(name));
     const running = isAlive(pid, spec.exeHint);
@@ -160,6 +201,7 @@ function parseArgs(argv) {
     if (a === "--stack-dir" || a.startsWith("--stack-dir=")) opts.stackDir = value();
     else if (a === "--timeout" || a.startsWith("--timeout=")) opts.timeoutMs = Number(value()) * 1000;
     else if (a === "--jobs" || a.startsWith("--jobs=")) opts.jobs = Number(value());
+    else if (a === "--profile" || a.startsWith("--profile=")) opts.profile = value();
     else if (a === "--clean") opts.clean = true;
     else if (a === "--force") opts.force = true;
     else if (a === "-h" || a === "--help") opts.help = true;
@@ -174,14 +216,20 @@ function parseArgs(argv) {
 const USAGE = `usage: node collector-config/scripts/stack.mjs <command> [component ...] [options]
 
 commands
-  build  [collector|jaeger|rsyslog ...]   build into .cache/stack/ (skips up-to-date binaries; --force rebuilds)
-  up     [collector|jaeger|rsyslog ...]   start and wait for health (--timeout <s>, default 60; --clean wipes state)
-  down   [collector|jaeger|rsyslog ...]   SIGTERM, bounded wait, SIGKILL
-  kill   [collector|jaeger|rsyslog ...]   SIGKILL (crash tests)
-  status                                  one line per component
-  paths                                   files, URLs and ports as JSON
+  build  [component ...]   build into .cache/stack/ (skips up-to-date binaries; --force rebuilds)
+  up     [component ...]   start and wait for health (--timeout <s>, default 60; --clean wipes state)
+  down   [component ...]   SIGTERM, bounded wait, SIGKILL
+  kill   [component ...]   SIGKILL (crash tests)
+  status                   one line per component
+  paths                    files, URLs and ports as JSON
+
+components (none named = all of the profile)
+  default profile   ${PROFILES.default.join(", ")}
+  scale profile     ${PROFILES.scale.join(", ")}
 
 options
+  --profile <name>    default (one collector) or scale (agents → Kafka → gateways); down, kill and status
+                      default to the profile the state directory was started with
   --stack-dir <dir>   state directory (default $LANGCHAIN_OTEL_STACK_DIR or <repo>/.stack)
   --jobs <n>          Go build parallelism (default 1; or $LANGCHAIN_OTEL_STACK_BUILD_JOBS)
 `;
@@ -216,8 +264,13 @@ async function main(argv) {
       const e = endpoints();
       const json = {
         ...Object.fromEntries(Object.entries(p).filter(([, v]) => typeof v === "string")),
-        endpoints: { ...Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v === "string")), jaegerTrace: e.jaegerTrace("<trace id>") },
+        endpoints: {
+          ...Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v !== "function")),
+          jaegerTrace: e.jaegerTrace("<trace id>"),
+        },
+        profile: profileOf(opts),
         ports: PORTS,
+        scaleCollectors: SCALE_COLLECTORS,
         binaries: BINARIES,
         versions: VERSIONS,
       };

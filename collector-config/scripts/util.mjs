@@ -51,3 +51,10 @@ export function tail(file, lines = 40) {
 export function mkdirs(...dirs) {
   for (const d of dirs) fs.mkdirSync(d, { recursive: true });
 }
+
+/** `$JAVA_HOME/bin/java`, else `java` on PATH; undefined when neither exists. */
+export function findJava() {
+  const home = process.env.JAVA_HOME;
+  if (home && fs.existsSync(path.join(home, "bin", "java"))) return path.join(home, "bin", "java");
+  return which("java") ?? undefined;
+}

@@ -46,8 +46,8 @@ export interface VerifyReport {
 export const NO_PROBLEMS = { gaps: 0, hashMismatches: 0, unverified: 0, malformedLines: 0, unmatchedStarts: 0, recordedLosses: 0 };
 
 /** `verify --json <paths>`: the exit status and the parsed report (undefined when stdout is not one JSON document). */
-export async function verifyJson(paths: string[]): Promise<{ run: NodeRun; report: VerifyReport | undefined }> {
-  const run = await auditCli(["verify", "--json", ...paths]);
+export async function verifyJson(paths: string[], options: { timeoutMillis?: number } = {}): Promise<{ run: NodeRun; report: VerifyReport | undefined }> {
+  const run = await auditCli(["verify", "--json", ...paths], options);
   let report: VerifyReport | undefined;
   try {
     report = JSON.parse(run.stdout) as VerifyReport;

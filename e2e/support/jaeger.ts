@@ -22,13 +22,13 @@ export interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
-async function getText(url: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+async function getText(url: string, timeoutMillis = 5000): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMillis) });
   return { status: response.status, text: await response.text() };
 }
 
-async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const { status, text } = await getText(url);
+async function getJson(url: string, timeoutMillis?: number): Promise<{ status: number; body: any }> {
+  const { status, text } = await getText(url, timeoutMillis);
   return { status, body: text === "" ? undefined : JSON.parse(text) };
 }
 
@@ -50,15 +50,18 @@ export async function getJaegerTrace(traceId: string): Promise<JaegerTrace | und
   return traces[0];
 }
 
-/** Traces of `service` that started after `sinceMillis` (epoch ms), at most `limit`. */
-export async function findJaegerTraces(service: string, { sinceMillis, limit }: { sinceMillis: number; limit: number }): Promise<JaegerTrace[]> {
+/** Traces of `service` that started after `sinceMillis` (epoch ms), at most `limit`; the request may take `timeoutMillis` (5 s). */
+export async function findJaegerTraces(
+  service: string,
+  { sinceMillis, limit, timeoutMillis }: { sinceMillis: number; limit: number; timeoutMillis?: number },
+): Promise<JaegerTrace[]> {
   const query = new URLSearchParams({
     service,
     limit: String(limit),
     start: String((sinceMillis - 60_000) * 1000),
     end: String((Date.now() + 60_000) * 1000),
   });
-  const { status, body } = await getJson(`${endpoints().jaegerQuery}/api/traces?${query}`);
+  const { status, body } = await getJson(`${endpoints().jaegerQuery}/api/traces?${query}`, timeoutMillis);
   if (status !== 200) throw new Error(`Jaeger answered ${status} for service ${service}: ${JSON.stringify(body)}`);
   return body.data ?? [];
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Drives e2e/fixtures/src/sequential-chains.mjs: N small chains (a root run and a nested lambda each), reported
+// Drives e2e/fixtures/src/sequential-chains.mjs (or its CommonJS twin, .cjs): N small chains (a root run and a nested lambda each), reported
 // one JSON line per run, then a summary with the process's service.instance.id and export counters.
 import path from "node:path";
 import { REPO_ROOT } from "../../collector-config/scripts/stack.mjs";
@@ -44,6 +44,12 @@ export interface SequentialRunOptions {
   timeoutMillis: number;
   /** Called as each run is reported, with the milliseconds since spawn. */
   onRun?: (index: number, runId: string, sinceSpawnMillis: number) => void;
+  /**
+   * `esm`: `node --import …/register src/sequential-chains.mjs`; `cjs`: `node --require …/register
+   * src/sequential-chains.cjs` (LangChain's CommonJS build, patched through the require hook).
+   * @default "esm"
+   */
+  moduleKind?: "esm" | "cjs";
 }
 
 /** Runs the sequential-chains app under the register flag; resolves when it has exited. */
@@ -57,7 +63,11 @@ export async function runSequentialChains(options: SequentialRunOptions): Promis
     stats: undefined as ExportStats | undefined,
   };
   const spawnedAt = performance.now();
-  const child = await runNode(["--import", "@langchain-otel/node/register", "src/sequential-chains.mjs"], {
+  const entry =
+    options.moduleKind === "cjs"
+      ? ["--require", "@langchain-otel/node/register", "src/sequential-chains.cjs"]
+      : ["--import", "@langchain-otel/node/register", "src/sequential-chains.mjs"];
+  const child = await runNode(entry, {
     cwd: FIXTURES_DIR,
     env: {
       ...options.env,
