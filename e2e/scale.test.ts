@@ -3,10 +3,12 @@
 // each through two agent collectors → Kafka (KRaft) → two gateway collectors, while the test SIGKILLs one gateway
 // and restarts it, then restarts the Kafka broker. Afterwards every span and audit record is in the gateways'
 // audit files (repeats allowed: delivery is at least once), `verify` finds every instance's chains complete, Jaeger
-// has every trace with its spans and the SIEM every record. Prints the end-to-end throughput (BENCHMARKS.md).
-import { setTimeout as sleep } from "node:timers/promises";
-import { readdirSync, statSync } from "node:fs";
+// has every trace with its spans and the SIEM every record. Prints the end-to-end throughput; with
+// LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=bench/scale-e2e.json it also writes it there, for BENCHMARKS.md (`pnpm bench`).
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { down, endpoints, kill, up } from "../collector-config/scripts/stack.mjs";
 import { type VerifyReport, completeChain, instanceChains, verifyJson } from "./support/audit-cli.ts";
@@ -75,6 +77,7 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
   let restartedGatewayPid: number | undefined;
 
   beforeAll(async () => {
+    const loadStart = loadavg().map((l) => Number(l.toFixed(2)));
     let reported = 0;
     let faultChain: Promise<void> = Promise.resolve();
     const spawned = performance.now();
@@ -195,6 +198,11 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
         `[scale-measurement] ${JSON.stringify(measurement)}`,
       ].join("\n"),
     );
+    const out = process.env.LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT;
+    if (out) {
+      const command = "pnpm exec vitest run --config vitest.e2e.config.ts e2e/scale.test.ts";
+      writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), command, loadStart, measurement }, null, 2)}\n`);
+    }
   }, APP_TIMEOUT_MILLIS + 4 * DELIVERY_TIMEOUT_MILLIS);
 
   it("every app exits 0 having reported every run, and dropped nothing", () => {

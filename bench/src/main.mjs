@@ -3,7 +3,7 @@
 //            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
 //            [--no-redaction]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { aggregate, evaluateGoals } from "./aggregate.mjs";
@@ -43,6 +43,7 @@ const size = args.quick ? "quick" : "full";
 const rounds = Number(args.rounds ?? (args.quick ? 2 : 5));
 const batches = Number(args.batches ?? (args.quick ? 5 : 10));
 const warmupMillis = args.quick ? 400 : 1500;
+const SCALE_MEASUREMENT = path.join(REPO_ROOT, "bench", "scale-e2e.json");
 const throughputSeconds = Number(args["throughput-seconds"] ?? (args.quick ? 3 : 10));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
 const workloads = args.workloads ? args.workloads.split(",").map(workloadById) : WORKLOADS;
@@ -152,6 +153,8 @@ const run = {
   goals,
   throughput,
   signing,
+  // Recorded by e2e/scale.test.ts (it needs the scale stack, which the benchmark does not start).
+  scale: existsSync(SCALE_MEASUREMENT) ? JSON.parse(readFileSync(SCALE_MEASUREMENT, "utf8")) : undefined,
   profiles,
   redaction,
 };

@@ -190,6 +190,44 @@ function noiseLines(rows, run) {
   ];
 }
 
+/**
+ * The scale profile's end-to-end throughput, as `e2e/scale.test.ts` measured it (bench/scale-e2e.json: the test
+ * writes it when LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT names the file; `pnpm bench` only renders it).
+ */
+export function scaleSection(scale) {
+  const lines = ["## End to end through agents, Kafka and gateways (scale profile)", ""];
+  if (scale === undefined) return [...lines, "No measurement recorded (bench/scale-e2e.json).", ""];
+  const m = scale.measurement;
+  const faults = m.faults.map((f) => `${f.what} after ${f.atRuns} runs (back after ${f.backAfterSeconds} s)`).join("; ");
+  lines.push(
+    `From \`${scale.command}\` on ${scale.date} (load average ${scale.loadStart.join(" / ")} at start): ${m.apps} app processes ` +
+      `(ESM and CommonJS, half on each of the two agents) × ${m.runsPerApp} runs, each run 2 spans and 4 audit records, through ` +
+      `two agent collectors → Kafka (KRaft, one broker) → two gateway collectors → audit files, Jaeger and the SIEM, while the ` +
+      `test injected: ${faults}. Times from the apps' start; a sink counts as complete when it holds every span or record once.`,
+    "",
+    markdownTable(
+      ["apps done", "audit files complete", "SIEM complete", "Jaeger complete", "audit records/s into the files", "spans/s into the files", "records/s into the SIEM", "repeats in the files (spans / records)"],
+      [
+        [
+          `${m.appsDoneSeconds} s`,
+          `${m.filesCompleteSeconds} s`,
+          `${m.siemCompleteSeconds} s`,
+          `${m.jaegerCompleteSeconds} s`,
+          `**${m.recordsPerSecondToFiles}**`,
+          String(m.spansPerSecondToFiles),
+          String(m.recordsPerSecondToSiem),
+          `${m.repeats.spans} / ${m.repeats.startRecords + m.repeats.endRecords}`,
+        ],
+      ],
+    ),
+    "",
+    `${m.records} audit records and ${m.spans} spans in all; the rate is what reached the gateways' files divided by the time ` +
+      "from the apps' start, faults included, on the 2-core machine shared with the apps, the test and every other component.",
+    "",
+  );
+  return lines;
+}
+
 /** The whole BENCHMARKS.md. */
 export function benchmarksMarkdown(run) {
   const { machine, rows, goals, workloads, modes, throughput, profiles } = run;
@@ -263,6 +301,7 @@ export function benchmarksMarkdown(run) {
     ...(notes.length ? ["Notes:", "", ...notes.map((n) => `- ${n}`), ""] : []),
     ...throughputSection(throughput),
     ...signingSection(run.signing),
+    ...scaleSection(run.scale),
     "## Where the time goes",
     "",
     ...(profiles === undefined ? ["Not run (`--no-profile`).", ""] : profiles.flatMap((p) => profileSection(p, 15))),
