@@ -57,9 +57,8 @@ export function componentSpec(name, p, opts) {
         args: [`--config=file:${opts.jaegerConfig ?? FILES.jaegerConfig}`],
         env: {
           JAEGER_LISTEN_HOST: HOST,
-          // Jaeger 2.0.0-rc2's query extension always sets up an OTLP/gRPC self-tracing exporter
-          // (to localhost:4317) and ignores enable_tracing; with no sampled spans it sends nothing,
-          // dials nothing and shuts down promptly.
+          // Jaeger 2.0.0-rc2 (the module build before 2.12.0) set up an OTLP/gRPC self-tracing exporter
+          // to localhost:4317 whatever enable_tracing said; with no sampled spans nothing is sent or dialled.
           OTEL_TRACES_SAMPLER: "always_off",
         },
         prepare() {},

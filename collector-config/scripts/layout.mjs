@@ -18,9 +18,9 @@ export const VERSIONS = Object.freeze({
   builderModule: "go.opentelemetry.io/collector/cmd/builder",
   builder: "v0.165.0",
   /** Go module version of github.com/jaegertracing/jaeger (see jaeger-build/go.mod). */
-  jaegerModule: "v1.62.0",
+  jaegerModule: "v1.75.0",
   /** Jaeger v2 release that module version corresponds to. */
-  jaeger: "2.0.0-rc2",
+  jaeger: "2.12.0",
   /** org.apache.kafka:kafka_2.13 from Maven Central (scale/pom.xml), run in KRaft mode on Java 17. */
   kafka: "4.4.0",
 });
