@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up, then typechecks, runs every test, runs every example and runs the end-to-end tests: against
-# the local stack (collector, Jaeger, rsyslog; built on first use, minutes with an empty Go cache), every README's
-# commands, the packed packages installed into an app, and the HTML viewer in Debian's headless Chromium
-# (installed with apt-get when missing). Screenshots go to artifacts/viewer/ (git-ignored), npm's cache of the
-# packed-install test to .cache/npm. Exit code 0 only if all pass. The last line sums both vitest runs:
+# the local stack (collector, Jaeger, rsyslog, and Kafka for the scale profile; built on first use, minutes with an
+# empty Go cache), every README's commands, the packed packages installed into an app, and the HTML viewer in
+# Debian's headless Chromium (installed with apt-get when missing). Screenshots go to artifacts/viewer/
+# (git-ignored), npm's cache of the packed-install test to .cache/npm. Exit code 0 only if all pass. The last line
+# sums both vitest runs:
 # "N passed, N failed".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
