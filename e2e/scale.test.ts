@@ -3,8 +3,9 @@
 // each through two agent collectors → Kafka (KRaft) → two gateway collectors, while the test SIGKILLs one gateway
 // and restarts it, then restarts the Kafka broker. Afterwards every span and audit record is in the gateways'
 // audit files (repeats allowed: delivery is at least once), `verify` finds every instance's chains complete, Jaeger
-// has every trace with its spans and the SIEM every record. Prints the end-to-end throughput; with
-// LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=bench/scale-e2e.json it also writes it there, for BENCHMARKS.md (`pnpm bench`).
+// has every trace with its spans and the SIEM every record; the agents refuse OTLP without the bearer token.
+// Prints the end-to-end throughput; with LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=bench/scale-e2e.json it also writes
+// it there, and `pnpm bench --scale-only` renders it into BENCHMARKS.md.
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -264,6 +265,21 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
       });
       expect({ service, traces: traces.size, missing }).toEqual({ service, traces: RUNS, missing: [] });
     });
+  });
+
+  it("each agent refuses OTLP without the stack's bearer token, or with another one (401)", async () => {
+    const statuses = [];
+    for (const agent of AGENTS) {
+      for (const authorization of [undefined, "Bearer not-the-token"]) {
+        const response = await fetch(`${agent}/v1/logs`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(authorization ? { Authorization: authorization } : {}) },
+          body: JSON.stringify({ resourceLogs: [] }),
+        });
+        statuses.push([agent, authorization ?? "none", response.status]);
+      }
+    }
+    expect(statuses).toEqual(AGENTS.flatMap((agent) => [[agent, "none", 401], [agent, "Bearer not-the-token", 401]]));
   });
 
   it("the SIEM has every record", () => {
