@@ -2,7 +2,10 @@
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
 //            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
 //            [--no-redaction]
+// pnpm bench --scale-only [--out FILE]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
+// --scale-only measures nothing: it re-renders BENCHMARKS.md's scale section from bench/scale-e2e.json (which
+// e2e/scale.test.ts writes) and leaves the rest of the file as it is.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +19,7 @@ import { describeMachine, loadavg, sampleLoad } from "./machine.mjs";
 import { MODES, modeById } from "./modes/index.mjs";
 import { profileMode } from "./profile.mjs";
 import { CHAIN_CASES, measureChain, measureEngine } from "./redaction.mjs";
-import { benchmarksMarkdown, goalsTable, resultsTable } from "./report.mjs";
+import { benchmarksMarkdown, goalsTable, resultsTable, spliceScaleSection } from "./report.mjs";
 import { runChild } from "./runner.mjs";
 import { max, min } from "./stats.mjs";
 import { WORKLOADS, workloadById } from "./workloads/index.mjs";
@@ -35,15 +38,26 @@ const { values: args } = parseArgs({
     "no-redaction": { type: "boolean", default: false },
     batches: { type: "string" },
     "profile-workloads": { type: "string" },
+    "scale-only": { type: "boolean", default: false },
   },
 });
+
+const SCALE_MEASUREMENT = path.join(REPO_ROOT, "bench", "scale-e2e.json");
+const readScaleMeasurement = () => (existsSync(SCALE_MEASUREMENT) ? JSON.parse(readFileSync(SCALE_MEASUREMENT, "utf8")) : undefined);
+if (args["scale-only"]) {
+  if (!existsSync(args.out)) throw new Error(`--scale-only updates an existing ${args.out}: run a full \`pnpm bench\` first`);
+  const scale = readScaleMeasurement();
+  if (scale === undefined) throw new Error(`--scale-only: ${SCALE_MEASUREMENT} is missing: run e2e/scale.test.ts with LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=${SCALE_MEASUREMENT}`);
+  writeFileSync(args.out, spliceScaleSection(readFileSync(args.out, "utf8"), scale));
+  process.stderr.write(`bench: scale section of ${args.out} rendered from ${SCALE_MEASUREMENT} (${scale.date})\n`);
+  process.exit(0);
+}
 
 const started = Date.now();
 const size = args.quick ? "quick" : "full";
 const rounds = Number(args.rounds ?? (args.quick ? 2 : 5));
 const batches = Number(args.batches ?? (args.quick ? 5 : 10));
 const warmupMillis = args.quick ? 400 : 1500;
-const SCALE_MEASUREMENT = path.join(REPO_ROOT, "bench", "scale-e2e.json");
 const throughputSeconds = Number(args["throughput-seconds"] ?? (args.quick ? 3 : 10));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
 const workloads = args.workloads ? args.workloads.split(",").map(workloadById) : WORKLOADS;
@@ -154,7 +168,7 @@ const run = {
   throughput,
   signing,
   // Recorded by e2e/scale.test.ts (it needs the scale stack, which the benchmark does not start).
-  scale: existsSync(SCALE_MEASUREMENT) ? JSON.parse(readFileSync(SCALE_MEASUREMENT, "utf8")) : undefined,
+  scale: readScaleMeasurement(),
   profiles,
   redaction,
 };

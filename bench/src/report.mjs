@@ -190,12 +190,14 @@ function noiseLines(rows, run) {
   ];
 }
 
+const SCALE_HEADING = "## End to end through agents, Kafka and gateways (scale profile)";
+
 /**
  * The scale profile's end-to-end throughput, as `e2e/scale.test.ts` measured it (bench/scale-e2e.json: the test
  * writes it when LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT names the file; `pnpm bench` only renders it).
  */
 export function scaleSection(scale) {
-  const lines = ["## End to end through agents, Kafka and gateways (scale profile)", ""];
+  const lines = [SCALE_HEADING, ""];
   if (scale === undefined) return [...lines, "No measurement recorded (bench/scale-e2e.json).", ""];
   const m = scale.measurement;
   const faults = m.faults.map((f) => `${f.what} after ${f.atRuns} runs (back after ${f.backAfterSeconds} s)`).join("; ");
@@ -226,6 +228,27 @@ export function scaleSection(scale) {
     "",
   );
   return lines;
+}
+
+/**
+ * BENCHMARKS.md with its scale section replaced by one rendered from `scale` (`pnpm bench --scale-only`): the
+ * scale test records its measurement separately, so the other sections need not be measured again to show it.
+ * Without a scale section yet, it goes where a full run puts it: before "Where the time goes", else at the end.
+ */
+export function spliceScaleSection(markdown, scale) {
+  const section = scaleSection(scale);
+  const lines = markdown.split("\n");
+  let start = lines.indexOf(SCALE_HEADING);
+  let end;
+  if (start === -1) {
+    start = lines.indexOf("## Where the time goes");
+    if (start === -1) return `${markdown.replace(/\n+$/, "")}\n\n${section.join("\n")}\n`;
+    end = start;
+  } else {
+    end = lines.findIndex((line, i) => i > start && line.startsWith("## "));
+    if (end === -1) return `${[...lines.slice(0, start), ...section].join("\n")}\n`;
+  }
+  return [...lines.slice(0, start), ...section, ...lines.slice(end)].join("\n");
 }
 
 /** The whole BENCHMARKS.md. */
