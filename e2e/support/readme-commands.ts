@@ -131,6 +131,29 @@ export const POLICIES: ReadonlyMap<string, Policy> = new Map<string, Policy>([
     },
   ],
   [
+    "LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=$PWD/bench/scale-e2e.json pnpm exec vitest run --config vitest.e2e.config.ts e2e/scale.test.ts",
+    {
+      kind: "skip",
+      reason: "e2e/scale.test.ts runs in this suite; nested, it would wait for the stack this suite holds",
+      check: () => {
+        if (!readFileSync(path.join(REPO_ROOT, "e2e/scale.test.ts"), "utf8").includes("process.env.LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT")) {
+          throw new Error("e2e/scale.test.ts no longer reads LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT");
+        }
+      },
+    },
+  ],
+  [
+    "pnpm bench --scale-only",
+    {
+      kind: "skip",
+      reason: "rewrites BENCHMARKS.md, a tracked file, from the measurement a scale test run recorded",
+      check: () => {
+        rootScript("bench")();
+        if (!readFileSync(path.join(REPO_ROOT, "bench/src/main.mjs"), "utf8").includes('"scale-only": { type: "boolean"')) throw new Error("bench has no --scale-only option");
+      },
+    },
+  ],
+  [
     `printf '%s\\n%s' 0000000000000000000000000000000000000000000000000000000000000000 "$CANONICAL" | sha256sum`,
     { kind: "skip", reason: "a worked example: $CANONICAL is the canonical form printed above it", check: () => execFileSync("sha256sum", ["--version"]) },
   ],
