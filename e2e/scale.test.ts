@@ -34,8 +34,10 @@ const SPANS = TOTAL_RUNS * SPANS_PER_SEQUENTIAL_RUN;
 const RECORDS = 2 * SPANS;
 /**
  * Faults, by the number of runs all apps have reported finished: an eighth of the way, then a quarter. Early, so
- * the broker is back (its restart takes 14 to 18 s here) while the apps still send: the agents then carry their
- * backlog and new traffic at once. At three fifths, apps on a loaded machine finished before the broker was back.
+ * the broker is usually back (its restart takes 14 to 18 s here) while the apps still send, and the agents carry
+ * their backlog and new traffic at once. That part is not asserted: apps run faster while the broker is down (the
+ * agents only queue), and on a loaded machine they finished before it was back (10 s to spare on one run, -3.5 s at
+ * three fifths on another); what is asserted is that each fault began while the apps were sending.
  */
 const KILL_GATEWAY_AT_RUNS = Math.round(TOTAL_RUNS / 8);
 const GATEWAY_DOWN_MILLIS = 3000;
@@ -225,7 +227,12 @@ describe(`scale profile: ${APPS.length} apps Ã— ${RUNS} runs through 2 agents â†
       ["gateway-1 SIGKILL", KILL_GATEWAY_AT_RUNS],
       ["Kafka broker restart", RESTART_KAFKA_AT_RUNS],
     ]);
-    for (const fault of faults) expect(fault.backAtMillis, fault.what).toBeLessThan(appsDoneMillis);
+    for (const fault of faults) {
+      expect(fault.atMillis, fault.what).toBeLessThan(appsDoneMillis);
+      expect(fault.backAtMillis, fault.what).toBeGreaterThan(fault.atMillis);
+    }
+    // The gateway is down for 3 s of a run that lasts about a minute: it is back while the apps still send.
+    expect(faults[0]!.backAtMillis).toBeLessThan(appsDoneMillis);
     expect(faults[0]!.backAtMillis - faults[0]!.atMillis).toBeGreaterThanOrEqual(GATEWAY_DOWN_MILLIS);
     expect(restartedGatewayPid).toBeGreaterThan(0);
   });
