@@ -3,7 +3,8 @@
 // each through two agent collectors → Kafka (KRaft) → two gateway collectors, while the test SIGKILLs one gateway
 // and restarts it, then restarts the Kafka broker. Afterwards every span and audit record is in the gateways'
 // audit files (repeats allowed: delivery is at least once), `verify` finds every instance's chains complete, Jaeger
-// has every trace with its spans and the SIEM every record; the agents refuse OTLP without the bearer token.
+// has every trace with its spans and the SIEM every record; the apps' metrics reach the gateways' metrics files
+// through Kafka too; the agents refuse OTLP without the bearer token.
 // Prints the end-to-end throughput; with LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=bench/scale-e2e.json it also writes
 // it there, and `pnpm bench --scale-only` renders it into BENCHMARKS.md.
 import { readdirSync, statSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import { down, endpoints, kill, up } from "../collector-config/scripts/stack.mjs
 import { type VerifyReport, completeChain, instanceChains, verifyJson } from "./support/audit-cli.ts";
 import { otlpAppEnv } from "./support/child.ts";
 import { type JaegerTrace, findJaegerTraces } from "./support/jaeger.ts";
+import { readMetricPoints } from "./support/otlp-files.ts";
 import { pollUntil } from "./support/poll.ts";
 import { spanIdOfRun, traceIdOfRun } from "./support/run-ids.ts";
 import { RUN_END, RUN_START } from "./support/runs.ts";
@@ -69,6 +71,25 @@ function auditFilesByGateway(auditDir: string): Record<string, number> {
   return bytes;
 }
 
+/**
+ * Per app service, the `langchain.runs` counter by run type and status at its highest value over every gateway's
+ * metrics file (`metrics-<gateway>.jsonl`). The points are cumulative, so the highest is the app's total however
+ * often Kafka delivered a message; any other temporality is keyed apart so the assertion sees it.
+ */
+function runCounters(auditDir: string): Record<string, Record<string, number>> {
+  const counters: Record<string, Record<string, number>> = {};
+  for (const name of readdirSync(auditDir).filter((n) => n.startsWith("metrics"))) {
+    for (const point of readMetricPoints(path.join(auditDir, name))) {
+      if (point.name !== "langchain.runs") continue;
+      const temporality = point.aggregationTemporality === 2 ? "" : ` temporality ${point.aggregationTemporality}`;
+      const key = `${point.attributes["langchain.run_type"]} ${point.attributes["langchain.status"]}${temporality}`;
+      const byKey = (counters[point.service] ??= {});
+      byKey[key] = Math.max(byKey[key] ?? 0, point.value ?? 0);
+    }
+  }
+  return counters;
+}
+
 describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents → Kafka → 2 gateways, a gateway SIGKILLed and Kafka restarted`, () => {
   const apps: SequentialRun[] = [];
   const faults: Fault[] = [];
@@ -82,6 +103,8 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
   let report: VerifyReport | undefined;
   let verifyExit: number | null = null;
   let restartedGatewayPid: number | undefined;
+  let runsCounted: Record<string, Record<string, number>> = {};
+  let metricsFiles: string[] = [];
 
   beforeAll(async () => {
     const loadStart = loadavg().map((l) => Number(l.toFixed(2)));
@@ -165,6 +188,14 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
     );
     jaegerCompleteMillis = traces.satisfied ? since() : Number.NaN;
     jaeger = traces.value ?? new Map();
+    // The apps exported their metrics at shutdown, before they exited: agents → Kafka → the gateways' metrics files.
+    const counted = await pollUntil(
+      () => runCounters(stack.paths.auditDir),
+      (c) => APPS.every(({ service }) => Object.values(c[service] ?? {}).reduce((a, b) => a + b, 0) >= SPANS / APPS.length),
+      { timeoutMillis: DELIVERY_TIMEOUT_MILLIS, intervalMillis: 1000 },
+    );
+    runsCounted = counted.value ?? {};
+    metricsFiles = readdirSync(stack.paths.auditDir).filter((n) => n.startsWith("metrics")).sort();
 
     const verified = await verifyJson([stack.paths.auditDir], { timeoutMillis: 240_000 });
     report = verified.report;
@@ -207,7 +238,9 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
     );
     const out = process.env.LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT;
     if (out) {
-      const command = "pnpm exec vitest run --config vitest.e2e.config.ts e2e/scale.test.ts";
+      // The command as it was run (this file alone, or within the whole e2e suite), so BENCHMARKS.md names it.
+      const suite = process.env.npm_lifecycle_event === "test:e2e" ? "pnpm test:e2e" : "pnpm exec vitest run --config vitest.e2e.config.ts e2e/scale.test.ts";
+      const command = `LANGCHAIN_OTEL_SCALE_MEASUREMENT_OUT=$PWD/bench/scale-e2e.json ${suite}`;
       writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), command, loadStart, measurement }, null, 2)}\n`);
     }
   }, APP_TIMEOUT_MILLIS + 4 * DELIVERY_TIMEOUT_MILLIS);
@@ -276,6 +309,14 @@ describe(`scale profile: ${APPS.length} apps × ${RUNS} runs through 2 agents �
       });
       expect({ service, traces: traces.size, missing }).toEqual({ service, traces: RUNS, missing: [] });
     });
+  });
+
+  it("the apps' metrics went through Kafka into the gateways' metrics files: langchain.runs counts every run", () => {
+    // Each run is the chain and its nested lambda, both run type chain.
+    expect(runsCounted).toEqual(Object.fromEntries(APPS.map(({ service }) => [service, { "chain ok": SPANS / APPS.length }])));
+    // Only the gateways' own files: two processes never append to one file, and no OTLP receiver wrote metrics.jsonl.
+    expect(metricsFiles.length).toBeGreaterThan(0);
+    expect(metricsFiles.every((n) => /^metrics-gateway-[12]\.jsonl$/.test(n)), metricsFiles.join(", ")).toBe(true);
   });
 
   it("each agent refuses OTLP without the stack's bearer token, or with another one (401)", async () => {

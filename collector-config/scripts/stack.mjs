@@ -127,6 +127,7 @@ export async function up(opts = {}) {
   if (profile === "scale") {
     log(`  apps      OTLP/HTTP ${endpoints().agentOtlpHttp.join(", ")} (the agents)`);
     log(`  audit     ${path.join(p.auditDir, "{traces,logs}-<gateway>.jsonl")}  (langchain-otel-audit verify ${p.auditDir})`);
+    log(`  metrics   ${path.join(p.auditDir, "metrics-<gateway>.jsonl")}`);
   } else {
     log(`  audit     ${p.tracesFile}`);
     log(`            ${p.logsFile}`);
