@@ -77,6 +77,25 @@ async function pageShows(expected: string[]): Promise<string[] | undefined> {
   return value;
 }
 
+/**
+ * Waits (at most 20 s) until the page has loaded the files as they are now: loading finished and its fingerprint is
+ * the one the server gives for the files. The collector writes an app's logs and metrics after its spans, so the page
+ * can still be about to reload when its rows already match; a click then lands on a page on its way out (the reload
+ * keeps the URL it started with, not the hash the click wrote), and an evaluation can see a page half parsed.
+ */
+async function pageCurrent(): Promise<boolean> {
+  const { satisfied } = await pollUntil(
+    async () => {
+      const served = await (await fetch(new URL("fingerprint", url))).text();
+      const shown = await browser.evaluate<string>(`document.readyState === "complete" ? document.body.dataset.fingerprint : ""`);
+      return served === shown;
+    },
+    (same) => same,
+    { timeoutMillis: 20_000 },
+  );
+  return satisfied;
+}
+
 describe("serve on the local stack's audit directory, in Chromium", () => {
   it("shows each new trace by itself, as the collector writes it, and keeps the selected run", async () => {
     await browser.goto(url);
@@ -85,6 +104,7 @@ describe("serve on the local stack's audit directory, in Chromium", () => {
 
     const quickstart = await exportExample("quickstart");
     expect(await pageShows(fileEdges(quickstart))).toEqual(fileEdges(quickstart));
+    expect(await pageCurrent()).toBe(true);
     const chat = quickstart.find((s) => s.name.startsWith("chat "))!;
     await browser.click(`.run[data-span-id="${chat.spanId}"]`);
     expect(await browser.evaluate(`location.hash`)).toBe(`#run=${chat.traceId}%3A${chat.spanId}`);
@@ -92,6 +112,7 @@ describe("serve on the local stack's audit directory, in Chromium", () => {
     const agent = await exportExample("tool-agent");
     const all = [...quickstart, ...agent];
     expect(await pageShows(fileEdges(all))).toEqual(fileEdges(all));
+    expect(await pageCurrent()).toBe(true);
     expect(
       await browser.evaluate(`[document.querySelectorAll("article.trace").length, document.querySelector(".run.selected").dataset.spanId,
         document.querySelector("aside.detail h2").textContent, document.querySelector("#verify").dataset.verdict]`),
