@@ -65,6 +65,8 @@ class KeyedSha256 {
     const bytes = this._input.write(text, BLOCK_BYTES, "utf8");
     // Hex, then back to bytes: cheaper than asking `hash` for a Buffer.
     this._outer.write(hash("sha256", this._input.subarray(0, BLOCK_BYTES + bytes), "hex"), BLOCK_BYTES, "hex");
+    // The text may be a payload the policy keeps in the process: no copy of it outlives the call.
+    this._input.fill(0, BLOCK_BYTES, BLOCK_BYTES + bytes);
     return { hex: hash("sha256", this._outer, "hex"), bytes };
   }
 }
