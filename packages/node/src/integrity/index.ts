@@ -63,4 +63,4 @@ export {
   type ChainId,
 } from "./checkpointer.js";
 export { generateSigningKeyPair, keyIdOf, signingKeyFromPem, verifyKeyFromPem, type SigningKey, type VerifyKey } from "./signing-key.js";
-export type { IntegrityProcessorOptions } from "./span-processor.js";
+export type { IntegrityProcessorOptions } from "./chain-stamper.js";
