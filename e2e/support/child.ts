@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,8 +21,8 @@ export interface NodeRunOptions {
   env: NodeJS.ProcessEnv;
   /** SIGKILL the child after this long. */
   timeoutMillis: number;
-  /** Called with each complete stdout line as it arrives. */
-  onLine?: (line: string) => void;
+  /** Called with each complete stdout line as it arrives, and the child (to signal it). */
+  onLine?: (line: string, child: ChildProcess) => void;
 }
 
 /** Runs `node <args>` (this Node) as a child process; resolves when it exits, never rejects on a non-zero exit. */
@@ -39,7 +39,7 @@ export function runNode(args: string[], options: NodeRunOptions): Promise<NodeRu
       pending += chunk;
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
-      for (const line of lines) options.onLine?.(line);
+      for (const line of lines) options.onLine?.(line, child);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
@@ -52,7 +52,7 @@ export function runNode(args: string[], options: NodeRunOptions): Promise<NodeRu
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      if (pending !== "") options.onLine?.(pending);
+      if (pending !== "") options.onLine?.(pending, child);
       resolve({ code, signal, stdout, stderr, elapsedMillis: performance.now() - started, timedOut });
     });
   });

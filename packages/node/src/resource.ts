@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { getStringListFromEnv } from "@opentelemetry/core";
 import {
   envDetector,
@@ -23,11 +24,47 @@ export function serviceInstanceId(option: string | undefined): string {
   return typeof fromEnv === "string" && fromEnv !== "" ? fromEnv : randomUUID();
 }
 
+/** The resource attribute the host detector reads asynchronously (OpenTelemetry's `host.id`). */
+const ATTR_HOST_ID = "host.id";
+/** Where Linux keeps the machine ID, in the order the SDK's host detector reads them. */
+const MACHINE_ID_FILES = ["/etc/machine-id", "/var/lib/dbus/machine-id"];
+
+function linuxMachineId(): string | undefined {
+  for (const file of MACHINE_ID_FILES) {
+    try {
+      const id = readFileSync(file, "utf8").trim();
+      if (id !== "") return id;
+    } catch {
+      // Not there: the next one.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The SDK's host detector, with `host.id` read synchronously on Linux (the same files, a few bytes once at start).
+ * The SDK reads it asynchronously, and until it has, every span and record waits unstamped for the resource to
+ * settle, outside the journal and the export queue: in a loop that never yields to the event loop that is
+ * forever, and a SIGKILL lost all of them even with the journal on. Elsewhere, and when no file has it, the SDK's
+ * asynchronous read stays.
+ */
+const syncHostDetector: ResourceDetector = {
+  detect: (config) => {
+    const detected = hostDetector.detect(config);
+    const id = process.platform === "linux" ? linuxMachineId() : undefined;
+    const pending = detected.attributes?.[ATTR_HOST_ID];
+    if (id === undefined || !(pending instanceof Promise)) return detected;
+    // The SDK's read, already started, is not waited for.
+    pending.catch(() => {});
+    return { ...detected, attributes: { ...detected.attributes, [ATTR_HOST_ID]: id } };
+  },
+};
+
 // NodeSDK 0.301's names for OTEL_NODE_RESOURCE_DETECTORS. Its "serviceinstance" detector (a random UUID of its
 // own) is left out: the instance ID is ours to choose.
 const DETECTORS_BY_NAME: ReadonlyMap<string, ResourceDetector | undefined> = new Map([
   ["env", envDetector],
-  ["host", hostDetector],
+  ["host", syncHostDetector],
   ["os", osDetector],
   ["process", processDetector],
   ["serviceinstance", undefined],
@@ -74,7 +111,7 @@ export function resourceDetectors(instanceId: string, redact?: Redact): Resource
   const pinned: ResourceDetector = { detect: () => ({ attributes: { [ATTR_SERVICE_INSTANCE_ID]: instanceId } }) };
   const names = getStringListFromEnv("OTEL_NODE_RESOURCE_DETECTORS") ?? ["all"];
   if (names.includes("none")) return [pinned];
-  if (names.includes("all")) return [...[processDetector, hostDetector, osDetector, envDetector].map((d) => guarded(d, redact)), pinned];
+  if (names.includes("all")) return [...[processDetector, syncHostDetector, osDetector, envDetector].map((d) => guarded(d, redact)), pinned];
   const detectors: ResourceDetector[] = [];
   for (const name of names) {
     if (!DETECTORS_BY_NAME.has(name)) {

@@ -32,7 +32,7 @@ beforeEach(() => {
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("OTEL_") || name.startsWith("LANGCHAIN_OTEL_")) vi.stubEnv(name, "");
   }
-  // Synchronous detectors only: records then never wait for the resource (host.id is read asynchronously), so the
+  // Synchronous detectors only: records then never wait for the resource (host.id is read asynchronously off Linux), so the
   // order of spans, records and checkpoints below is the order they are made in.
   vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "env,os");
 });
@@ -128,7 +128,7 @@ describe("start() with a signing key", () => {
   it("at shutdown, waits for records held until the host detector settles, so they hash over the resource written", async () => {
     vi.stubEnv("OTEL_NODE_RESOURCE_DETECTORS", "host,env");
     const handle = start({ auditDir: dir, signingKeyFile: keyFile });
-    spans(handle, 2); // host.id is still being read: held
+    spans(handle, 2); // off Linux host.id is still being read: held (on Linux it is read at start)
     await handle.shutdown();
     const [line] = readFileSync(path.join(dir, "traces.jsonl"), "utf8").split("\n");
     const items = spansOfLine(line!);
