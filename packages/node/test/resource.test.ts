@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { existsSync } from "node:fs";
 import { detectResources, envDetector, hostDetector, osDetector, processDetector } from "@opentelemetry/resources";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resourceDetectors, serviceInstanceId } from "../src/resource.js";
@@ -33,7 +34,10 @@ describe("resourceDetectors", () => {
     const detectors = resourceDetectors("i-1");
     const sdkKeys = keysOf([processDetector, hostDetector, osDetector, envDetector]);
     expect(sdkKeys).toContain("process.command_args");
-    expect(keysOf(detectors.slice(0, -1))).toEqual(sdkKeys.filter((key) => key !== "process.command_args"));
+    // host.id: the SDK reads it asynchronously (not among detectResources' settled keys); ours on Linux at once.
+    const ours = keysOf(detectors.slice(0, -1));
+    expect(ours.filter((key) => key !== "host.id")).toEqual(sdkKeys.filter((key) => key !== "process.command_args" && key !== "host.id"));
+    expect(ours.includes("host.id")).toBe(process.platform === "linux" && ["/etc/machine-id", "/var/lib/dbus/machine-id"].some((f) => existsSync(f)));
     expect(pinnedLast(detectors, "i-1")).toBe(true);
   });
 
