@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../collector-config/scripts/stack.mjs";
-import { writeReviewTrail, writeStandardTrail } from "../packages/audit-cli/test/scenario.ts";
+import { INSTANCE, writeReviewTrail, writeStandardTrail } from "../packages/audit-cli/test/scenario.ts";
 import { auditCli } from "./support/audit-cli.ts";
 import { ARTIFACTS, Browser } from "./support/browser.ts";
 import { runNode } from "./support/child.ts";
@@ -68,12 +68,18 @@ describe("report --html in Chromium", () => {
       verdict: "failed",
       title: "Verification failed",
       mark: "rgb(196, 35, 27)",
-      problems: [`run 019ab3c6-0000-7000-8000-00000000cccc (chain "triage") started at ${path.join(dir, "logs.jsonl")}:3 and never ended`],
+      problems: [
+        `run 019ab3c6-0000-7000-8000-00000000cccc (chain "triage") started at ${path.join(dir, "logs.jsonl")}:3 and never ended`,
+        // A loss the writing process recorded fails verification too (issue 8): the reviewer sees it among the problems.
+        `recorded loss in traces of ${INSTANCE}: ${path.join(dir, "logs.jsonl")}:3: lost by the writing process, never written: 512 spans (queue_full, seq 7..518)`,
+      ],
       signed: "no",
       top: true,
     });
     expect(await browser.evaluate(`Array.from(document.querySelectorAll("#losses .loss")).map((l) => l.textContent.replace(/\\s+/g, " ").trim())`)).toEqual([
-      expect.stringContaining("export queue full: 512 spans dropped"),
+      expect.stringContaining(
+        `${path.join(dir, "logs.jsonl")}:3 512 spans lost before they were written (audit.seq 7–518 of this process's traces chain): queue_full`,
+      ),
     ]);
 
     const agent = "a1b2c3d4e5f60718";

@@ -4,6 +4,7 @@ import path from "node:path";
 import { UNSIGNED_NOTE } from "../src/verify/verify-trail.js";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writeBigTrail } from "./big-trail.js";
+import { CHAIN } from "./scenario.js";
 import { assertBuilt, removeTempDirs, runCli, tempDir } from "./cli.js";
 
 beforeAll(assertBuilt);
@@ -37,7 +38,7 @@ describe("verify on a 200 MB trail", () => {
     const result = await runCli(["verify", "--progress", "."], dir, { nodeArgs, timeoutMillis: 120_000 });
     const seconds = (Date.now() - started) / 1000;
     expect(result.stdout.split("\n").slice(1)).toEqual([
-      "instance big-1",
+      `instance big-1 chain ${CHAIN}`,
       `  traces: ${2 * runs} records (seq 1..${2 * runs}), 0 duplicates: ok`,
       `  logs: ${4 * runs} records (seq 1..${4 * runs}), 0 duplicates: ok`,
       `OK: ${6 * runs} records verified in 2 chains`,
