@@ -140,9 +140,11 @@ describe("20 SIGKILLs at random points", { timeout: BUDGET_MILLIS }, () => {
     });
     expect(notReturned).toEqual(killed.cut);
     expect(killed.cut.length).toBeLessThanOrEqual(2 * KILLS);
+    // When every kill fell between requests nothing is cut, and the trail verifies clean.
+    const cut = killed.cut.length > 0;
     expect(killed.verify).toEqual({
-      code: 1,
-      ok: false,
+      code: cut ? 1 : 0,
+      ok: !cut,
       problems: { gaps: 0, hashMismatches: 0, unverified: 0, malformedLines: 0, unmatchedStarts: killed.cut.length, recordedLosses: 0 },
     });
   });
