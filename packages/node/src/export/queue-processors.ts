@@ -6,22 +6,19 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
 import type { ExportQueue } from "./export-queue.js";
 import { isLossRecord } from "./loss-records.js";
 
-/** The export queue as the SDK's span processor (behind the integrity stamping). Unsampled spans are not exported. */
-export class QueueSpanProcessor implements SpanProcessor {
-  /** The resource of the spans seen, for loss records. */
+/** What both processors share: the queue they feed, and the resource of the items seen (for loss records). */
+abstract class QueueProcessor<T extends ReadableSpan | ReadWriteLogRecord> {
+  /** The resource of the items seen, for loss records. */
   resource: Resource | undefined;
-  private readonly _queue: ExportQueue<ReadableSpan>;
+  private readonly _queue: ExportQueue<T>;
 
-  constructor(queue: ExportQueue<ReadableSpan>) {
+  constructor(queue: ExportQueue<T>) {
     this._queue = queue;
   }
 
-  onStart(_span: Span, _parentContext: Context): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) return;
-    this.resource = span.resource;
-    this._queue.add(span, isLossRecord(span));
+  protected _add(item: T): void {
+    this.resource = item.resource;
+    this._queue.add(item, isLossRecord(item));
   }
 
   forceFlush(): Promise<void> {
@@ -33,26 +30,19 @@ export class QueueSpanProcessor implements SpanProcessor {
   }
 }
 
+/** The export queue as the SDK's span processor (behind the integrity stamping). Unsampled spans are not exported. */
+export class QueueSpanProcessor extends QueueProcessor<ReadableSpan> implements SpanProcessor {
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) return;
+    this._add(span);
+  }
+}
+
 /** The export queue as the SDK's log record processor (behind the integrity stamping). */
-export class QueueLogRecordProcessor implements LogRecordProcessor {
-  /** The resource of the records seen, for loss records. */
-  resource: Resource | undefined;
-  private readonly _queue: ExportQueue<ReadWriteLogRecord>;
-
-  constructor(queue: ExportQueue<ReadWriteLogRecord>) {
-    this._queue = queue;
-  }
-
+export class QueueLogRecordProcessor extends QueueProcessor<ReadWriteLogRecord> implements LogRecordProcessor {
   onEmit(logRecord: ReadWriteLogRecord): void {
-    this.resource = logRecord.resource;
-    this._queue.add(logRecord, isLossRecord(logRecord));
-  }
-
-  forceFlush(): Promise<void> {
-    return this._queue.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this._queue.shutdown();
+    this._add(logRecord);
   }
 }
