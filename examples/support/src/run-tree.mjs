@@ -84,6 +84,41 @@ function typedPath(dir) {
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
 }
 
+/** "1 batch", "3 batches": a count with its noun. */
+function counted(n, one, many) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+/**
+ * What the trail line says once the distro has shut down: where the spans and records went, as the handle's
+ * counters tell it (never "exported" when the collector did not take them, never silent about a loss).
+ */
+export function trailLines(handle) {
+  if (!handle?.enabled) return ["trail: none (tracing is disabled in this process: LANGCHAIN_OTEL_DISABLED or OTEL_SDK_DISABLED)"];
+  const stats = handle.stats();
+  const lines = [];
+  if (handle.exporter === "file") {
+    const logs = join(handle.auditDir, "logs.jsonl");
+    lines.push(`trail: ${join(handle.auditDir, "traces.jsonl")} (spans)`);
+    if (existsSync(logs)) lines.push(`       ${logs} (audit records)`);
+  } else if (stats.pendingBatches > 0) {
+    lines.push(
+      `trail: NOT exported: the collector did not take ${counted(stats.pendingBatches, "batch", "batches")}; they wait in ${handle.spoolDir}`,
+      "       and are sent by the next start that reaches it (stderr says why it failed)",
+    );
+  } else {
+    lines.push(
+      "trail: exported over OTLP/HTTP to your collector (the local stack writes it to .stack/audit;",
+      "       see it with `npx langchain-otel-audit serve .stack/audit` at the repository root)",
+    );
+  }
+  const lost = stats.droppedItems + stats.queueDroppedSpans + stats.queueDroppedLogRecords;
+  if (lost > 0) {
+    lines.push(`trail: ${counted(lost, "span or record", "spans and records")} LOST (stderr says why; \`verify\` reports the loss recorded in the trail)`);
+  }
+  return lines;
+}
+
 /**
  * The end of every example: shuts the distro down (which flushes the trail), says where the trail went and,
  * for the embedded audit files, prints the run tree of each trace `pickTraces(spans)` names (default: every
@@ -92,15 +127,9 @@ function typedPath(dir) {
 export async function showTrail(pickTraces = (spans) => rootSpans(spans).map((s) => s.traceId)) {
   const handle = getHandle();
   await handle?.shutdown();
-  if (handle?.exporter !== "file") {
-    console.log("trail: exported over OTLP/HTTP to your collector (the local stack writes it to .stack/audit;");
-    console.log("       see it with `npx langchain-otel-audit serve .stack/audit` at the repository root)");
-    return;
-  }
-  const file = join(handle.auditDir, "traces.jsonl");
-  const logs = join(handle.auditDir, "logs.jsonl");
-  console.log(`trail: ${file} (spans)${existsSync(logs) ? `\n       ${logs} (audit records)` : ""}`);
-  const spans = readSpans(file);
+  for (const line of trailLines(handle)) console.log(line);
+  if (handle?.exporter !== "file") return;
+  const spans = readSpans(join(handle.auditDir, "traces.jsonl"));
   printRunTree(spans, pickTraces(spans));
   const dir = typedPath(handle.auditDir);
   console.log(`see it: npx langchain-otel-audit report --html ${join(dir, "report.html")} ${dir}   (live: npx langchain-otel-audit serve ${dir})`);

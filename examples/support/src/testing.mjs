@@ -12,15 +12,17 @@ const ONLINE_ENV = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_EN
 
 /**
  * Runs an example the way its `start` script does (`node --import @langchain-otel/node/register src/main.mjs`),
- * offline, with full content capture and a fresh audit directory. Resolves with the exit code, the output and
- * the spans it wrote; kills the child after `timeoutMillis`.
+ * offline, with full content capture and a fresh audit directory (`extraEnv` is set last: a test that points it at a
+ * collector says so; `script` runs another file of the example the same way). Resolves with the exit code, the output and the spans it wrote; kills the child after
+ * `timeoutMillis`.
  */
-export function runExample(dir, { timeoutMillis = 20_000 } = {}) {
+export function runExample(dir, { timeoutMillis = 20_000, extraEnv = {}, script = "src/main.mjs" } = {}) {
   const auditDir = mkdtempSync(join(tmpdir(), `example-${basename(dir)}-`));
   const env = { ...process.env, LANGCHAIN_OTEL_AUDIT_DIR: auditDir, LANGCHAIN_OTEL_CONTENT_POLICY: "full" };
   for (const name of ONLINE_ENV) delete env[name];
+  Object.assign(env, extraEnv);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "@langchain-otel/node/register", "src/main.mjs"], { cwd: dir, env });
+    const child = spawn(process.execPath, ["--import", "@langchain-otel/node/register", script], { cwd: dir, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
