@@ -7,6 +7,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_DIR, assertBuilt, cleanEnv, createFixtureApp, readFileLogRecords, readFileSpans, runNode } from "./helpers.js";
+// The redaction tests' seeded source (mulberry32): one generator for every test that needs replayable randomness.
+import { seeded } from "../../instrumentation/test/redaction/generators.js";
 
 const AUDIT_CLI = path.join(PACKAGE_DIR, "..", "audit-cli", "dist", "bin.js");
 const KILLS = 20;
@@ -31,18 +33,6 @@ beforeAll(() => {
   app = createFixtureApp();
 });
 afterAll(() => app?.remove());
-
-/** A small seeded generator (mulberry32), so a failing kill point can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Attributes = Array<{ key: string; value: Record<string, unknown> }> | undefined;
 const str = (attributes: Attributes, key: string): string | undefined => attributes?.find((a) => a.key === key)?.value?.["stringValue"] as string | undefined;
@@ -69,7 +59,7 @@ async function killRepeatedly(journal: "sync" | "off", seed: number): Promise<Ki
       LANGCHAIN_OTEL_JOURNAL_DIR: path.join(dir, "journal"),
       ...extra,
     });
-  const next = random(seed);
+  const next = seeded(seed); // seeded, so a failing kill point can be replayed
   const returned: number[] = [];
   for (let k = 0; k < KILLS; k++) {
     const killAfter = 1 + Math.floor(next() * MAX_DONE);
