@@ -8,7 +8,9 @@
  * - a detector that starts from a name (`Bearer`, `password=`) uses a regex whose every quantifier is bounded (one
  *   attempt costs a constant), then reads the value by hand and resumes after it;
  * - the remaining regexes are bounded end to end (a match is at most a few dozen characters) or end with an
- *   unbounded run that nothing follows (a match, once it starts, cannot fail after scanning).
+ *   unbounded run that nothing follows (a match, once it starts, cannot fail after scanning);
+ * - the number detectors (cards, SSNs, phones) try their regex, anchored, only at the candidates of one probing pass
+ *   shared by all three (candidates.ts), which reads most characters of a text never.
  *
  * Cheap gates skip a detector on a string that cannot hold its findings (a minimum length, "needs a digit", a
  * substring). Each detector also gives the RE2 patterns of the collector's second line (otelcol.yaml, generated
@@ -34,6 +36,7 @@
  */
 
 import { ibanValid, isBasicCredentials, isHighEntropySecret, isJwtHeader, looksRandom, luhnValid, usSsnValid } from "./checks.js";
+import { findCandidates, type Candidates } from "./candidates.js";
 import type { Findings } from "./findings.js";
 
 /** The kinds the built-in detectors report (the values the `detectors` option accepts). */
@@ -65,8 +68,11 @@ export interface Detector {
    * them cannot hold a finding, and literal-gate.ts skips the detector on it after one pass for all detectors.
    */
   readonly literals?: readonly string[];
-  /** Adds each finding in `text` to `findings`, left to right. */
-  scan(text: string, findings: Findings): void;
+  /**
+   * Adds each finding in `text` to `findings`, left to right. `candidates` are those of `text` when the caller has
+   * them already (a detector that reads them finds them itself otherwise).
+   */
+  scan(text: string, findings: Findings, candidates?: Candidates): void;
   /**
    * The collector's second line for this detector: RE2 patterns (no lookaround, no backreferences) of the same
    * shapes, written so that JavaScript reads them the same way (the drift test runs them).
@@ -143,29 +149,51 @@ interface PatternSpec {
   /** See {@link Detector.literals}. */
   literals?: readonly string[];
   check?: Check;
+  /**
+   * The positions where `pattern` can start a match (candidates.ts): it is tried there only, anchored, instead of
+   * searched for over the whole text. @default none (the pattern searches the text)
+   */
+  candidates?: (candidates: Candidates) => readonly number[] | undefined;
   secondLine: readonly string[];
 }
 
 function patternDetector(spec: PatternSpec): Detector {
-  const { kind, pattern, precheck, check } = spec;
+  const { kind, pattern, precheck, check, candidates: select } = spec;
   const group = spec.group ?? 0;
+  // The same pattern anchored at `lastIndex`, for the candidates.
+  const sticky = new RegExp(pattern.source, pattern.flags.replace("g", "") + "y");
+  const found = (text: string, findings: Findings, match: RegExpExecArray): number => {
+    const end = match.index + match[0].length;
+    const value = match[group];
+    const start = end - value.length;
+    const accepted = check === undefined ? end : check(text, start, end);
+    if (accepted > start) findings.add(start, accepted, kind);
+    return end;
+  };
   return {
     kind,
     minLength: spec.minLength,
     needsDigit: spec.needsDigit ?? false,
     ...(spec.literals === undefined ? {} : { literals: spec.literals }),
     secondLine: spec.secondLine,
-    scan(text, findings) {
+    scan(text, findings, candidates) {
       if (precheck !== undefined && !precheck(text)) return;
-      pattern.lastIndex = 0;
       let match: RegExpExecArray | null;
-      while ((match = pattern.exec(text)) !== null) {
-        const end = match.index + match[0].length;
-        const value = match[group];
-        const start = end - value.length;
-        const accepted = check === undefined ? end : check(text, start, end);
-        if (accepted > start) findings.add(start, accepted, kind);
+      if (select !== undefined) {
+        const positions = select(candidates ?? findCandidates(text));
+        if (positions === undefined) return;
+        // As the global search would: the next match starts at a candidate at or after the end of the last one.
+        let next = 0;
+        for (let i = 0; i < positions.length; i++) {
+          const at = positions[i];
+          if (at < next) continue;
+          sticky.lastIndex = at;
+          if ((match = sticky.exec(text)) !== null) next = found(text, findings, match);
+        }
+        return;
       }
+      pattern.lastIndex = 0;
+      while ((match = pattern.exec(text)) !== null) found(text, findings, match);
     },
   };
 }
@@ -571,6 +599,7 @@ const cardNumbers = patternDetector({
   pattern: new RegExp(String.raw`\b(?:\d{4}${SEP}(?:\d{4}${SEP}\d{4}${SEP}\d{4}|\d{6}${SEP}\d{4,5})|[2-6]\d{12,18})`, "g"),
   minLength: 13,
   needsDigit: true,
+  candidates: (c) => c.card,
   check: (text, start, end) => (numberBoundaries(text, start, end) && luhnValid(text.slice(start, end)) ? end : -1),
   secondLine: [String.raw`\b(?:[0-9]{4}[ ./-](?:[0-9]{4}[ ./-][0-9]{4}[ ./-][0-9]{4}|[0-9]{6}[ ./-][0-9]{4,5})|[2-6][0-9]{12,18})\b`],
 });
@@ -597,6 +626,7 @@ const usSsns = patternDetector({
   pattern: new RegExp(String.raw`\b\d{3}${SEP}\d{2}${SEP}\d{4}\b`, "g"),
   minLength: 11,
   needsDigit: true,
+  candidates: (c) => c.ssn,
   check: (text, start, end) => (numberBoundaries(text, start, end) && usSsnValid(text.slice(start, end)) ? end : -1),
   secondLine: [String.raw`\b[0-9]{3}[ ./-][0-9]{2}[ ./-][0-9]{4}\b`],
 });
@@ -618,6 +648,7 @@ const phones = patternDetector({
   ),
   minLength: 9,
   needsDigit: true,
+  candidates: (c) => c.phone,
   check: (text, start, end) => {
     if (!numberBoundaries(text, start, end)) return -1;
     // National formats only: digit groups going on past a space are a longer number (an IBAN, a

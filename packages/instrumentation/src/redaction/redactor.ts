@@ -18,6 +18,7 @@ import { hmacSha256Hex } from "../hmac.js";
 import type { JsonSafe } from "../json-safe.js";
 import { looksRandom } from "./checks.js";
 import { resolveRedactionOptions, type ResolvedRedaction } from "./config.js";
+import { findCandidates, type Candidates } from "./candidates.js";
 import { Findings } from "./findings.js";
 import { literalGate, type DetectorMask } from "./literal-gate.js";
 import { normalize, originalRange } from "./normalize.js";
@@ -302,16 +303,17 @@ export class Redactor {
     const scanned = view.text;
     const target = view.starts === undefined ? findings : this._findingsAt(this._viewFindings, level);
     const length = scanned.length;
-    // Looked up once, and only when a detector gets that far.
+    // Found once, and only when a detector gets that far.
     let hasDigit: boolean | undefined;
     let mask: DetectorMask | undefined;
+    let candidates: Candidates | undefined;
     const detectors = config.detectors;
     for (let i = 0; i < detectors.length; i++) {
       const detector = detectors[i];
       if (length < detector.minLength) continue;
       if (detector.needsDigit && !(hasDigit ??= DIGIT.test(scanned))) continue;
       if (((mask ??= this._gate(scanned)) & (1 << i)) === 0) continue;
-      detector.scan(scanned, target);
+      detector.scan(scanned, target, detector.needsDigit ? (candidates ??= findCandidates(scanned)) : undefined);
     }
     if (level < MAX_NESTING && config.detectors.length > 0 && length >= MIN_BASE64_RUN) this._base64(scanned, target, level);
     if (target !== findings) {

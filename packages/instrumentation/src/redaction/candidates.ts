@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Where the number detectors (cards, US SSNs, phones) can find something, found by one probing pass, so that each
+ * tries its exact pattern at a few positions instead of searching the whole text with a regex of its own.
+ *
+ * Every character those patterns match is a digit, a space, `.`, `/`, `-`, `(`, `)` or `+` (a "number character"),
+ * and a match starts at a digit, `(` or `+`. A match that is kept holds at least 8 digits (a phone; an SSN 9, a
+ * card 13), so it lies in a maximal run of number characters that holds that many digits and is at least 8 long.
+ * A match in any other run is one the detector rejects, and it ends inside its run: skipping such runs changes
+ * nothing that follows. Inside a run that qualifies, the candidates are the positions where the pattern can start,
+ * each condition implied by the pattern's first characters (a `\b` before a digit means the digit starts a run of
+ * digits and follows no letter or `_`; `\d{4}[ ./-]` means the run is exactly four digits long and a separator
+ * follows). A detector that tries its pattern, anchored, at each candidate left to right, skipping those inside its
+ * last match, finds what its global search found, in the same order.
+ *
+ * Probing: a run of 8 or more covers one of the positions read {@link STRIDE} apart, and from any of its positions
+ * the character 4 before or 4 after is in it too, so a probe whose neighbours are not number characters starts
+ * nothing worth reading. A run found is read once, whole; later probes inside it are skipped.
+ */
+
+/** Candidate start positions of each number detector, in increasing order (undefined: none). */
+export interface Candidates {
+  card: number[] | undefined;
+  ssn: number[] | undefined;
+  phone: number[] | undefined;
+}
+
+/** Fewest characters, and digits, of a match kept by each detector. */
+const MIN_RUN = 8;
+const MIN_PHONE_DIGITS = 8;
+const MIN_SSN_DIGITS = 9;
+const MIN_CARD_DIGITS = 13;
+/** Distance between probes: at most the shortest run looked for. */
+const STRIDE = MIN_RUN;
+
+/** Number characters: [0-9 ./()+-]. */
+const NUMBER_CHARS = new Uint8Array(128);
+for (const c of "0123456789 ./()+-") NUMBER_CHARS[c.charCodeAt(0)] = 1;
+
+/** Whether the code unit at `i` is a number character (false outside the text). */
+function isNumberAt(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  return c < 128 && NUMBER_CHARS[c] === 1;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isWord = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSeparator = (c: number): boolean => c === 32 || c === 46 || c === 47 || c === 45;
+
+const PLUS = 43;
+const OPEN_PAREN = 40;
+const ZERO = 48;
+const ONE = 49;
+const TWO = 50;
+const SIX = 54;
+
+function push(list: number[] | undefined, value: number): number[] {
+  if (list === undefined) return [value];
+  list.push(value);
+  return list;
+}
+
+/** Candidates of the digit run [start, end), for the detectors whose flag is set (see each pattern in detectors.ts). */
+function digitRun(text: string, start: number, end: number, out: Candidates, card: boolean, ssn: boolean): void {
+  const length = end - start;
+  const first = text.charCodeAt(start);
+  // -1 (neither a word character nor a separator) before the text's start and after its end.
+  const prev = start > 0 ? text.charCodeAt(start - 1) : -1;
+  const next = end < text.length ? text.charCodeAt(end) : -1;
+  const separated = isSeparator(next);
+  // Phone: "+[1-9]" and "([2-9]" start before the run.
+  if (prev === PLUS && first >= ONE) out.phone = push(out.phone, start - 1);
+  else if (prev === OPEN_PAREN && first >= TWO) out.phone = push(out.phone, start - 1);
+  // Every other start is a digit after a word boundary.
+  if (isWord(prev)) return;
+  const thenDigit = separated && end + 1 < text.length && isDigit(text.charCodeAt(end + 1));
+  // Card: \b\d{4}[ ./-]\d… or \b[2-6]\d{12,18}.
+  if (card && ((length === 4 && thenDigit) || (length >= 13 && first >= TWO && first <= SIX))) out.card = push(out.card, start);
+  // SSN: \b\d{3}[ ./-]\d{2}….
+  if (ssn && length === 3 && thenDigit) out.ssn = push(out.ssn, start);
+  // Phone: \b1[ ./-] (NANP country code), \b[2-9]\d{2}[ ./-] (area code), \b0\d{1,4}[ ./-] (trunk 0).
+  if (separated && ((length === 1 && first === ONE) || (length === 3 && first >= TWO) || (first === ZERO && length >= 2 && length <= 5))) {
+    out.phone = push(out.phone, start);
+  }
+}
+
+/** Adds the candidates of the maximal run of number characters [start, end). */
+function numberRun(text: string, start: number, end: number, out: Candidates): void {
+  let digits = 0;
+  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) digits++;
+  if (digits < MIN_PHONE_DIGITS) return;
+  const card = digits >= MIN_CARD_DIGITS;
+  const ssn = digits >= MIN_SSN_DIGITS;
+  for (let i = start; i < end; ) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    digitRun(text, from, i, out, card, ssn);
+  }
+}
+
+/** What a text without candidates has (shared: never written). */
+const NONE: Candidates = Object.freeze({ card: undefined, ssn: undefined, phone: undefined });
+
+/** The candidates of `text` (see the module comment). */
+export function findCandidates(text: string): Candidates {
+  const length = text.length;
+  let out: Candidates | undefined;
+  // End of the last run read: a probe before it is inside that run.
+  let runEnd = 0;
+  for (let probe = STRIDE - 1; probe < length; probe += STRIDE) {
+    if (probe < runEnd || !isNumberAt(text, probe)) continue;
+    if (!isNumberAt(text, probe - 4) && !isNumberAt(text, probe + 4)) continue;
+    let start = probe;
+    while (start > runEnd && isNumberAt(text, start - 1)) start--;
+    let end = probe + 1;
+    while (end < length && isNumberAt(text, end)) end++;
+    runEnd = end;
+    if (end - start >= MIN_RUN) numberRun(text, start, end, (out ??= { card: undefined, ssn: undefined, phone: undefined }));
+  }
+  return out ?? NONE;
+}
