@@ -18,6 +18,7 @@ import { hmacSha256Hex } from "../hmac.js";
 import type { JsonSafe } from "../json-safe.js";
 import { looksRandom } from "./checks.js";
 import { resolveRedactionOptions, type ResolvedRedaction } from "./config.js";
+import { base64Runs, isText, mayDecodeToText, MIN_BASE64_RUN } from "./base64.js";
 import { findCandidates, type Candidates } from "./candidates.js";
 import { Findings } from "./findings.js";
 import { literalGate, type DetectorMask } from "./literal-gate.js";
@@ -41,8 +42,6 @@ const MIN_SCANNED_INTEGER = 1e12;
 const NO_STATES: readonly number[] = Object.freeze([]);
 /** Decoding levels: base64 inside base64, JSON inside a JSON string; each level is linear, so the total is too. */
 const MAX_NESTING = 2;
-/** Shortest base64 run decoded (12 bytes of text: a short e-mail address or a card number). */
-const MIN_BASE64_RUN = 16;
 /** Clean object keys remembered (see `_key`); the set starts again when full, so memory stays bounded. */
 const MAX_CLEAN_KEYS = 1024;
 /** Characters on each side of the junction of two consecutive strings that are scanned together. */
@@ -64,51 +63,6 @@ function setKey(out: JsonObject, key: string, value: JsonSafe): void {
 
 function increment(counts: Record<string, number>, kind: string, by = 1): void {
   counts[kind] = (counts[kind] ?? 0) + by;
-}
-
-const isBase64RunCode = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95;
-
-/** The shortest run of base64 characters that, with at most two `=`, can make a {@link MIN_BASE64_RUN} run. */
-const MIN_BASE64_CHARS = MIN_BASE64_RUN - 2;
-
-/**
- * Maximal runs of base64 / base64url characters, each with up to two `=` after it, that are at least
- * {@link MIN_BASE64_RUN} long, as [start, end) pairs. Every run of {@link MIN_BASE64_CHARS} or more characters
- * covers one of the positions probed, MIN_BASE64_CHARS apart, so a text of short words is read at about one
- * character in ten (a loop over every character cost a third of a scan).
- */
-function base64Runs(text: string): number[] {
-  const runs: number[] = [];
-  const length = text.length;
-  // `free`: the first character not yet part of a run found.
-  let free = 0;
-  for (let probe = MIN_BASE64_CHARS - 1; probe < length; ) {
-    if (!isBase64RunCode(text.charCodeAt(probe))) {
-      free = probe + 1;
-      probe += MIN_BASE64_CHARS;
-      continue;
-    }
-    let start = probe;
-    while (start > free && isBase64RunCode(text.charCodeAt(start - 1))) start--;
-    let end = probe + 1;
-    while (end < length && isBase64RunCode(text.charCodeAt(end))) end++;
-    const charsEnd = end;
-    while (end < length && end - charsEnd < 2 && text.charCodeAt(end) === 61 /* = */) end++;
-    if (end - start >= MIN_BASE64_RUN) runs.push(start, end);
-    free = end;
-    probe = end + MIN_BASE64_CHARS - 1;
-  }
-  return runs;
-}
-
-/** Whether decoded bytes are text worth scanning: valid UTF-8, no control characters but tab and line breaks. */
-function isText(decoded: string): boolean {
-  for (let i = 0; i < decoded.length; i++) {
-    const c = decoded.charCodeAt(i);
-    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f || c === 0xfffd) return false;
-  }
-  return decoded.length > 0;
 }
 
 /** Whether a string is shaped like a JSON object or array (first and last non-space characters). */
@@ -331,7 +285,7 @@ export class Redactor {
       const start = runs[r]!;
       const end = runs[r + 1]!;
       const run = text.slice(start, end);
-      if (!looksRandom(run)) continue;
+      if (!looksRandom(run) || !mayDecodeToText(run)) continue;
       const decoded = Buffer.from(run, run.includes("-") || run.includes("_") ? "base64url" : "base64").toString("utf8");
       if (!isText(decoded)) continue;
       const inner = this._findingsAt(this._findings, level + 1);
