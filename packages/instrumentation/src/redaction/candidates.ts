@@ -85,11 +85,8 @@ function digitRun(text: string, start: number, end: number, out: Candidates, car
   }
 }
 
-/** Adds the candidates of the maximal run of number characters [start, end). */
-function numberRun(text: string, start: number, end: number, out: Candidates): void {
-  let digits = 0;
-  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) digits++;
-  if (digits < MIN_PHONE_DIGITS) return;
+/** Adds the candidates of the maximal run of number characters [start, end), which holds `digits` digits. */
+function numberRun(text: string, start: number, end: number, digits: number, out: Candidates): void {
   const card = digits >= MIN_CARD_DIGITS;
   const ssn = digits >= MIN_SSN_DIGITS;
   for (let i = start; i < end; ) {
@@ -113,14 +110,24 @@ export function findCandidates(text: string): Candidates {
   // End of the last run read: a probe before it is inside that run.
   let runEnd = 0;
   for (let probe = STRIDE - 1; probe < length; probe += STRIDE) {
-    if (probe < runEnd || !isNumberAt(text, probe)) continue;
+    if (probe < runEnd) continue;
+    let c = text.charCodeAt(probe);
+    if (c >= 128 || NUMBER_CHARS[c] === 0) continue;
     if (!isNumberAt(text, probe - 4) && !isNumberAt(text, probe + 4)) continue;
+    // Read the run whole, counting its digits.
+    let digits = isDigit(c) ? 1 : 0;
     let start = probe;
-    while (start > runEnd && isNumberAt(text, start - 1)) start--;
+    while (start > runEnd && (c = text.charCodeAt(start - 1)) < 128 && NUMBER_CHARS[c] === 1) {
+      start--;
+      if (isDigit(c)) digits++;
+    }
     let end = probe + 1;
-    while (end < length && isNumberAt(text, end)) end++;
+    while (end < length && (c = text.charCodeAt(end)) < 128 && NUMBER_CHARS[c] === 1) {
+      end++;
+      if (isDigit(c)) digits++;
+    }
     runEnd = end;
-    if (end - start >= MIN_RUN) numberRun(text, start, end, (out ??= { card: undefined, ssn: undefined, phone: undefined }));
+    if (digits >= MIN_PHONE_DIGITS) numberRun(text, start, end, digits, (out ??= { card: undefined, ssn: undefined, phone: undefined }));
   }
   return out ?? NONE;
 }
