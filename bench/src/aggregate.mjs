@@ -33,6 +33,7 @@ export function aggregate(runs, workloads, modes) {
     const overheadByRound = new Map();
     for (const mode of modes) {
       const mine = runs.filter((r) => r.workload === workload.id && r.mode === mode.id);
+      if (mine.length === 0 && mode.firstWorkloadOnly) continue; // measured on another workload only
       const ok = mine.filter((r) => r.result.microsPerInvoke !== undefined);
       const row = { workload, mode, rounds: ok.length, attempted: mine.length };
       const unavailable = mine.find((r) => r.result.unavailable !== undefined)?.result.unavailable;

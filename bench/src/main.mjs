@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
 //            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
-//            [--no-redaction]
+//            [--no-redaction] [--no-journal] [--no-exit-drain]
 // pnpm bench --scale-only [--out FILE]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
 // --scale-only measures nothing: it re-renders BENCHMARKS.md's scale section from bench/scale-e2e.json (which
@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import { aggregate, evaluateGoals } from "./aggregate.mjs";
 import { buildInstrumentation } from "./build.mjs";
 import { measureCollectorThroughput } from "./collector-throughput.mjs";
+import { measureExitDrain } from "./exit-drain.mjs";
+import { exitHooksCost, journalCost } from "./journal-cost.mjs";
 import { measureSigningCost } from "./signing-cost.mjs";
 import { micros } from "./format.mjs";
 import { REPO_ROOT } from "./installed.mjs";
@@ -36,6 +38,8 @@ const { values: args } = parseArgs({
     "no-profile": { type: "boolean", default: false },
     "no-signing": { type: "boolean", default: false },
     "no-redaction": { type: "boolean", default: false },
+    "no-journal": { type: "boolean", default: false },
+    "no-exit-drain": { type: "boolean", default: false },
     batches: { type: "string" },
     "profile-workloads": { type: "string" },
     "scale-only": { type: "boolean", default: false },
@@ -61,7 +65,15 @@ const warmupMillis = args.quick ? 400 : 1500;
 const throughputSeconds = Number(args["throughput-seconds"] ?? (args.quick ? 3 : 10));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
 const workloads = args.workloads ? args.workloads.split(",").map(workloadById) : WORKLOADS;
-const modes = args.modes ? args.modes.split(",").map(modeById) : MODES;
+// The journal and exit-hook modes belong to their sections: --no-journal / --no-exit-drain leave them out (and
+// ours (distro), their reference, when both are out), unless --modes names them.
+const sectionModes = new Set([...(args["no-journal"] ? ["ours-journal"] : []), ...(args["no-exit-drain"] ? ["ours-distro-no-exit-hooks"] : [])]);
+if (args["no-journal"] && args["no-exit-drain"]) sectionModes.add("ours-distro");
+const modes = args.modes ? args.modes.split(",").map(modeById) : MODES.filter((m) => !sectionModes.has(m.id));
+// ours (distro) is the reference of the journal's and the exit hooks' costs.
+if (modes.some((m) => m.reference === "ours-distro") && !modes.some((m) => m.id === "ours-distro")) {
+  modes.splice(modes.findIndex((m) => m.reference === "ours-distro"), 0, modeById("ours-distro"));
+}
 // Overheads are measured against none, ratios against the floor.
 if (!modes.some((m) => m.id === "none")) modes.unshift(modeById("none"));
 if (!modes.some((m) => m.id === "floor")) modes.splice(modes.findIndex((m) => m.id === "none") + 1, 0, modeById("floor"));
@@ -80,7 +92,9 @@ if (build.warning) log(`bench: ${build.warning}`);
 // A mode that reports itself unavailable is not started again in later rounds.
 const unavailable = new Map();
 const runs = [];
-const total = rounds * workloads.length * modes.length;
+// A mode measured on the first workload only (the exit hooks: nothing they do depends on the workload).
+const measures = (mode, workload) => !mode.firstWorkloadOnly || workload === workloads[0];
+const total = rounds * workloads.reduce((n, w) => n + modes.filter((m) => measures(m, w)).length, 0);
 const seconds = (millis) => `${Math.round(millis / 1000)} s`;
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? modes : [...modes].reverse();
@@ -88,12 +102,15 @@ for (let round = 0; round < rounds; round++) {
   const roundStart = Date.now();
   for (const workload of rotated) {
     for (const mode of order) {
+      if (!measures(mode, workload)) continue;
       const key = `${workload.id}/${mode.id}`;
       if (unavailable.has(mode.id)) {
         runs.push({ round, workload: workload.id, mode: mode.id, result: { unavailable: unavailable.get(mode.id) } });
         continue;
       }
-      const spec = { mode: mode.id, workload: workload.id, iterations: workload.iterations[size], warmup: workload.warmup[size], warmupMillis, batches };
+      // The distro's modes write files (and the journal) on every invoke: they time a share of the invokes to keep the bench short.
+      const scaled = (n) => Math.max(batches, Math.round(n * (mode.sizeScale ?? 1)));
+      const spec = { mode: mode.id, workload: workload.id, iterations: scaled(workload.iterations[size]), warmup: scaled(workload.warmup[size]), warmupMillis, batches };
       const result = await runChild("child.mjs", spec, { nodeFlags: ["--expose-gc"] });
       if (result.unavailable !== undefined) unavailable.set(mode.id, result.unavailable);
       if (result.error !== undefined) log(`bench: ${key} round ${round + 1} failed: ${result.error}`);
@@ -110,6 +127,11 @@ for (let round = 0; round < rounds; round++) {
 const rows = aggregate(runs, workloads, modes);
 const goals = evaluateGoals(rows, workloads);
 
+const journal = args["no-journal"] ? undefined : journalCost(runs, workloads);
+const exitHooks = args["no-exit-drain"] ? undefined : exitHooksCost(runs, workloads);
+// A journal mode that did not journal (its child fails then) or a drain that lost anything fails the bench.
+const failures = runs.filter((r) => r.mode === "ours-journal" && r.result.error !== undefined).map((r) => `ours-journal on (${r.workload}) round ${r.round + 1}: ${r.result.error}`);
+
 let throughput;
 if (!args["no-throughput"]) {
   log(`bench: end-to-end throughput into the Collector, ${throughputSeconds} s`);
@@ -122,6 +144,13 @@ if (!args["no-signing"]) {
   log("bench: signing cost per record (hash chain alone, then with signed checkpoints)");
   signing = await measureSigningCost({ rounds, quick: args.quick });
   if (signing.error) log(`bench: signing failed: ${signing.error}`);
+}
+
+let exitDrain;
+if (!args["no-exit-drain"]) {
+  log(`bench: the exit drain (a control and ${"500 and 5,000"} runs queued at process.exit), ${rounds} rounds`);
+  exitDrain = await measureExitDrain({ rounds, log });
+  if (exitDrain.error) failures.push(`exit drain: ${exitDrain.error}`);
 }
 
 let profiles;
@@ -167,6 +196,10 @@ const run = {
   goals,
   throughput,
   signing,
+  journal,
+  exitHooks,
+  exitDrain,
+  skipped: { journal: args["no-journal"], exitDrain: args["no-exit-drain"] },
   // Recorded by e2e/scale.test.ts (it needs the scale stack, which the benchmark does not start).
   scale: readScaleMeasurement(),
   profiles,
@@ -192,6 +225,18 @@ if (signing !== undefined && signing.error === undefined) {
       `${signing.amortisedNanos.toFixed(0)} ns each.`,
   );
 }
+for (const row of journal ?? []) {
+  lines.push(
+    `Journal (${row.workload.id}): ${row.microsPerItem?.median.toFixed(1) ?? "–"} µs per journaled item (${row.spansPerInvoke} spans + ${row.recordsPerInvoke} records per invoke); ` +
+      `overhead ${row.toDistro?.median.toFixed(2) ?? "–"}× ours (distro)'s, ${row.toRedacted?.median.toFixed(2) ?? "–"}× ours (redacted)'s.`,
+  );
+}
+if (exitHooks !== undefined) {
+  lines.push(`Exit hooks at run time (${exitHooks.workload.id}): ours (distro) ÷ no exit hooks = ${exitHooks.ratio?.median.toFixed(2) ?? "–"}× (${exitHooks.ratio?.min.toFixed(2) ?? "–"}–${exitHooks.ratio?.max.toFixed(2) ?? "–"}).`);
+}
+for (const c of exitDrain?.cases ?? []) {
+  lines.push(`Exit drain: ${c.items} items queued (${c.spans} spans + ${c.records} records): +${c.extraMillis.median.toFixed(1)} ms at exit, ${c.microsPerItem.median.toFixed(1)} µs per item; files verified.`);
+}
 if (redaction !== undefined) {
   const ok = redaction.engine.filter((r) => r.error === undefined);
   const realistic = ok.find((r) => r.generator === "realistic prose");
@@ -212,3 +257,7 @@ lines.push(
     `(1-min ${micros(run.loadDuring.min)}–${micros(run.loadDuring.max)} during). ${run.elapsedSeconds.toFixed(0)} s. Written to ${path.relative(REPO_ROOT, args.out).startsWith("..") ? args.out : path.relative(REPO_ROOT, args.out)}.`,
 );
 process.stdout.write(`${lines.join("\n")}\n`);
+if (failures.length) {
+  for (const failure of failures) log(`bench: FAILED: ${failure}`);
+  process.exitCode = 1;
+}

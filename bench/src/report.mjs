@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { markdownTable, micros, percent, range } from "./format.mjs";
+import { exitDrainSection } from "./exit-drain.mjs";
+import { exitHooksLines, journalSection } from "./journal-cost.mjs";
 import { redactionSection } from "./redaction.mjs";
 
 const RUNTIME_OWNERS = new Set(["Node.js", "V8 builtins"]);
@@ -124,6 +126,17 @@ function throughputSection(tp) {
     "",
   );
   return lines;
+}
+
+/** Issue 8's costs: the write-ahead journal per item, the exit hooks at run time, the exit drain when the process ends. */
+function durabilitySection(run) {
+  const skipped = run.skipped ?? {};
+  return [
+    "## Ending the process: the exit drain and the journal",
+    "",
+    ...journalSection(run.journal, { skipped: skipped.journal }),
+    ...exitDrainSection(run.exitDrain, exitHooksLines(run.exitHooks, { skipped: skipped.exitDrain }), { skipped: skipped.exitDrain }),
+  ];
 }
 
 /** Entries of at least 0.05 % of the total (the rest would print as 0.0 %). */
@@ -293,6 +306,10 @@ export function benchmarksMarkdown(run) {
       "manager, a `BatchSpanProcessor` with default settings into an exporter that counts and discards (spans/invoke = what that exporter " +
       "received). No LoggerProvider is registered, so our audit records go to the API's no-op logger. LangChain's AsyncLocalStorage is " +
       "initialised in every mode, as the distro does; LangSmith tracing is off.",
+    "- Except the distro's modes (ours (distro …)): `start()` of @langchain-otel/node as an app runs it, its own NodeSDK, audit " +
+      "records on, spans and records written to the embedded audit files in a temporary directory (spans/invoke counted by a span " +
+      "processor passed to `start()`). Writing files on every invoke makes them slow, so they time a quarter of each workload's " +
+      "invokes (warm-up by count a quarter too, by time the same).",
     "- Peak RSS is the process's maximum resident set (`process.resourceUsage().maxRSS`), start-up included.",
     "",
     "## Modes",
@@ -324,6 +341,7 @@ export function benchmarksMarkdown(run) {
     ...(notes.length ? ["Notes:", "", ...notes.map((n) => `- ${n}`), ""] : []),
     ...throughputSection(throughput),
     ...signingSection(run.signing),
+    ...durabilitySection(run),
     ...scaleSection(run.scale),
     "## Where the time goes",
     "",
