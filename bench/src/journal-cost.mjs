@@ -3,6 +3,7 @@
 // ours (distro, journal sync) against ours (distro) and ours (redacted), and ours (distro) against ours (distro, no
 // exit hooks).
 import { markdownTable, range } from "./format.mjs";
+import { runChild } from "./runner.mjs";
 import { max, median, min } from "./stats.mjs";
 
 const stat = (values) => (values.length ? { median: median(values), min: min(values), max: max(values), rounds: values.length } : undefined);
@@ -89,8 +90,19 @@ export function exitHooksCost(runs, workloads) {
   return undefined;
 }
 
+/** Items per microtask in the batching measurement: one alone, an invoke of (a)'s spans, a few dozen, a full batch. */
+export const JOURNAL_GROUPS = [1, 6, 64, 512];
+
+/**
+ * The journal alone (`journal-batching-child.mjs`): µs per item when `group` items share a microtask (one write()),
+ * on 3,072 real spans of workload (a); returns { items, byGroup } or { error }.
+ */
+export function measureJournalBatching({ quick }) {
+  return runChild("journal-batching-child.mjs", { groups: JOURNAL_GROUPS, items: 3072, repetitions: quick ? 4 : 8 }, { nodeFlags: ["--expose-gc"] });
+}
+
 /** The journal's table (BENCHMARKS.md). */
-export function journalSection(journal, { skipped }) {
+export function journalSection(journal, { skipped, batching }) {
   const lines = ["### The write-ahead journal (`LANGCHAIN_OTEL_JOURNAL=sync`): cost per journaled item", ""];
   if (skipped) return [...lines, "Not run (`--no-journal`).", ""];
   if (journal === undefined) return [...lines, "Not measured: ours (distro, journal sync) did not run (see the results table).", ""];
@@ -134,6 +146,26 @@ export function journalSection(journal, { skipped }) {
       "and pays a `write()` and the encoding of its resource.",
     "",
   );
+  if (batching?.error) lines.push(`The journal alone (by items per write): failed: ${batching.error}`, "");
+  else if (batching !== undefined) {
+    lines.push(
+      `The journal alone, by items per write: the distro's \`Journal\` (packages/node's build) appending ${batching.items} real spans of ` +
+        "workload (a), a group at a time, yielding to the microtask queue after each group (one `write()` per group), the group sizes " +
+        "alternating over repetitions (median):",
+      "",
+      markdownTable(
+        ["items per write()", ...batching.byGroup.map((g) => String(g.group))],
+        [
+          ["µs per item", ...batching.byGroup.map((g) => g.microsPerItem.toFixed(1))],
+          ["bytes per item", ...batching.byGroup.map((g) => g.bytesPerItem.toFixed(0))],
+        ],
+      ),
+      "",
+      "Alone, the journal costs less per item than inside an app (above), where its encoding competes with the app's own work " +
+        "and garbage; the ratio between the columns is what batching per write would save.",
+      "",
+    );
+  }
   return lines;
 }
 

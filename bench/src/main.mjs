@@ -12,8 +12,8 @@ import { parseArgs } from "node:util";
 import { aggregate, evaluateGoals } from "./aggregate.mjs";
 import { buildInstrumentation } from "./build.mjs";
 import { measureCollectorThroughput } from "./collector-throughput.mjs";
-import { measureExitDrain } from "./exit-drain.mjs";
-import { exitHooksCost, journalCost } from "./journal-cost.mjs";
+import { DRAIN_RUNS, measureExitDrain } from "./exit-drain.mjs";
+import { exitHooksCost, journalCost, measureJournalBatching } from "./journal-cost.mjs";
 import { measureSigningCost } from "./signing-cost.mjs";
 import { micros } from "./format.mjs";
 import { REPO_ROOT } from "./installed.mjs";
@@ -93,8 +93,10 @@ if (build.warning) log(`bench: ${build.warning}`);
 const unavailable = new Map();
 const runs = [];
 // A mode measured on the first workload only (the exit hooks: nothing they do depends on the workload).
-const measures = (mode, workload) => !mode.firstWorkloadOnly || workload === workloads[0];
-const total = rounds * workloads.reduce((n, w) => n + modes.filter((m) => measures(m, w)).length, 0);
+// A mode with maxRounds runs in the first rounds only (still paired with the others of the same rounds).
+const measures = (mode, workload, round) => (!mode.firstWorkloadOnly || workload === workloads[0]) && round < (mode.maxRounds ?? rounds);
+let total = 0;
+for (let round = 0; round < rounds; round++) for (const w of workloads) total += modes.filter((m) => measures(m, w, round)).length;
 const seconds = (millis) => `${Math.round(millis / 1000)} s`;
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? modes : [...modes].reverse();
@@ -102,14 +104,14 @@ for (let round = 0; round < rounds; round++) {
   const roundStart = Date.now();
   for (const workload of rotated) {
     for (const mode of order) {
-      if (!measures(mode, workload)) continue;
+      if (!measures(mode, workload, round)) continue;
       const key = `${workload.id}/${mode.id}`;
       if (unavailable.has(mode.id)) {
         runs.push({ round, workload: workload.id, mode: mode.id, result: { unavailable: unavailable.get(mode.id) } });
         continue;
       }
       // The distro's modes write files (and the journal) on every invoke: they time a share of the invokes to keep the bench short.
-      const scaled = (n) => Math.max(batches, Math.round(n * (mode.sizeScale ?? 1)));
+      const scaled = (n) => Math.max(batches, Math.round(n * (mode.sizeScale?.[size] ?? 1)));
       const spec = { mode: mode.id, workload: workload.id, iterations: scaled(workload.iterations[size]), warmup: scaled(workload.warmup[size]), warmupMillis, batches };
       const result = await runChild("child.mjs", spec, { nodeFlags: ["--expose-gc"] });
       if (result.unavailable !== undefined) unavailable.set(mode.id, result.unavailable);
@@ -146,10 +148,18 @@ if (!args["no-signing"]) {
   if (signing.error) log(`bench: signing failed: ${signing.error}`);
 }
 
+let journalBatching;
+if (!args["no-journal"]) {
+  log("bench: the journal alone, by items per write()");
+  journalBatching = await measureJournalBatching({ quick: args.quick });
+  if (journalBatching.error) failures.push(`journal batching: ${journalBatching.error}`);
+}
+
 let exitDrain;
 if (!args["no-exit-drain"]) {
-  log(`bench: the exit drain (a control and ${"500 and 5,000"} runs queued at process.exit), ${rounds} rounds`);
-  exitDrain = await measureExitDrain({ rounds, log });
+  const drainRounds = Math.min(rounds, 3);
+  log(`bench: the exit drain (a control, then ${DRAIN_RUNS.join(" and ")} runs queued at process.exit), ${drainRounds} rounds`);
+  exitDrain = await measureExitDrain({ rounds: drainRounds, log });
   if (exitDrain.error) failures.push(`exit drain: ${exitDrain.error}`);
 }
 
@@ -197,6 +207,7 @@ const run = {
   throughput,
   signing,
   journal,
+  journalBatching,
   exitHooks,
   exitDrain,
   skipped: { journal: args["no-journal"], exitDrain: args["no-exit-drain"] },

@@ -134,7 +134,7 @@ function durabilitySection(run) {
   return [
     "## Ending the process: the exit drain and the journal",
     "",
-    ...journalSection(run.journal, { skipped: skipped.journal }),
+    ...journalSection(run.journal, { skipped: skipped.journal, batching: run.journalBatching }),
     ...exitDrainSection(run.exitDrain, exitHooksLines(run.exitHooks, { skipped: skipped.exitDrain }), { skipped: skipped.exitDrain }),
   ];
 }
@@ -308,8 +308,9 @@ export function benchmarksMarkdown(run) {
       "initialised in every mode, as the distro does; LangSmith tracing is off.",
     "- Except the distro's modes (ours (distro …)): `start()` of @langchain-otel/node as an app runs it, its own NodeSDK, audit " +
       "records on, spans and records written to the embedded audit files in a temporary directory (spans/invoke counted by a span " +
-      "processor passed to `start()`). Writing files on every invoke makes them slow, so they time a quarter of each workload's " +
-      "invokes (warm-up by count a quarter too, by time the same).",
+      "processor passed to `start()`). Writing files on every invoke makes them slow, so they time an eighth of each workload's " +
+      "invokes (a quarter in `--quick`; warm-up by count likewise, by time the same) and run in the first 3 rounds only, paired with " +
+      "the other modes of those rounds.",
     "- Peak RSS is the process's maximum resident set (`process.resourceUsage().maxRSS`), start-up included.",
     "",
     "## Modes",

@@ -42,8 +42,10 @@ function distro({ id, label, journal = false, exitHooks = true, describe, ...res
     id,
     label,
     kind: "ours",
-    // Writing the audit files (and the journal) on every invoke is slow: a quarter of the workload's invokes keeps the bench short.
-    sizeScale: 0.25,
+    // Writing the audit files (and the journal) on every invoke is slow: a share of the workload's invokes, in the first
+    // rounds only, keeps a full bench within a few minutes more.
+    sizeScale: { full: 0.125, quick: 0.25 },
+    maxRounds: 3,
     ...rest,
     package: "@langchain-otel/node",
     describe: () => `@langchain-otel/node ${installedVersion("@langchain-otel/node")} (workspace build): ${describe}`,
