@@ -32,13 +32,46 @@ export type ContentOptions = Pick<ResolvedTracingOptions, "contentPolicy" | "max
 // Attributes whose values we generate (UUIDs, enums): nothing of the user's can be in them, so they are not scanned.
 const GENERATED_KEYS: ReadonlySet<string> = new Set([ATTR_LANGCHAIN_RUN_ID, ATTR_LANGCHAIN_PARENT_RUN_ID, ATTR_LANGCHAIN_RUN_TYPE, ATTR_GEN_AI_OPERATION_NAME]);
 
-// The payload attributes each attribute map holds (put by putPayload, so already redacted): redactAttributes skips them.
-const payloadKeys = new WeakMap<Attrs, Set<string>>();
+/**
+ * The payload attributes each attribute map holds (put by putPayload, so already redacted): redactAttributes, run
+ * once per map after its payloads are put, skips them and their `.sha256` digests. The map being filled is kept
+ * in a slot (its payloads are put, then it is redacted, in one callback); a map that loses the slot to another
+ * moves to the WeakMap, so the marks of any number of maps stay right while a run costs no WeakMap entry.
+ */
+const payloadKeys = new WeakMap<Attrs, string[]>();
+let markedAttrs: Attrs | undefined;
+let markedKeys: string[] = [];
 
 function markPayload(attrs: Attrs, key: string): void {
-  let keys = payloadKeys.get(attrs);
-  if (keys === undefined) payloadKeys.set(attrs, (keys = new Set()));
-  keys.add(key).add(key + PAYLOAD_SHA256_SUFFIX);
+  if (markedAttrs !== attrs) {
+    if (markedAttrs !== undefined) payloadKeys.set(markedAttrs, markedKeys);
+    const earlier = payloadKeys.get(attrs);
+    if (earlier !== undefined) payloadKeys.delete(attrs);
+    markedAttrs = attrs;
+    markedKeys = earlier ?? [];
+  }
+  markedKeys.push(key);
+}
+
+/** The payload keys marked on `attrs`, forgotten: a map is redacted once, after its payloads are put. */
+function takePayloadKeys(attrs: Attrs): string[] | undefined {
+  if (markedAttrs !== attrs) {
+    const keys = payloadKeys.get(attrs);
+    if (keys !== undefined) payloadKeys.delete(attrs);
+    return keys;
+  }
+  const keys = markedKeys;
+  markedAttrs = undefined;
+  markedKeys = [];
+  return keys;
+}
+
+function isPayloadKey(key: string, payloads: readonly string[]): boolean {
+  for (const payload of payloads) {
+    if (key === payload) return true;
+    if (key.length === payload.length + PAYLOAD_SHA256_SUFFIX.length && key.startsWith(payload) && key.endsWith(PAYLOAD_SHA256_SUFFIX)) return true;
+  }
+  return false;
 }
 
 // One redaction step per Redactor, built once: a payload costs no closure.
@@ -148,13 +181,14 @@ export function exportedTree(safe: JsonSafe, options: ContentOptions, countsInto
  * The one entry point for the attributes of a span, record or event under `redacted`: every string and string
  * array value is redacted (cut to the budget first), except payloads (already redacted by {@link putPayload}, with
  * their `.sha256` digests), metadata (redacted as a tree by `metadataAttributes`) and the values we generate (run
- * ids, run type). Counts go to `countsInto` (default: `attrs`). Returns `attrs`, changed in place.
+ * ids, run type). Counts go to `countsInto` (default: `attrs`). Returns `attrs`, changed in place. Once per map:
+ * its payload marks are read and dropped.
  */
 export function redactAttributes(attrs: Attrs, options: ContentOptions, countsInto: Attrs = attrs): Attrs {
   if (options.redactor === undefined) return attrs;
-  const skip = payloadKeys.get(attrs);
+  const skip = takePayloadKeys(attrs);
   for (const key of Object.keys(attrs)) {
-    if (GENERATED_KEYS.has(key) || skip?.has(key) || key.startsWith(ATTR_LANGCHAIN_REDACTIONS_PREFIX) || key.startsWith(ATTR_LANGCHAIN_METADATA_PREFIX)) continue;
+    if (GENERATED_KEYS.has(key) || (skip !== undefined && isPayloadKey(key, skip)) || key.startsWith(ATTR_LANGCHAIN_REDACTIONS_PREFIX) || key.startsWith(ATTR_LANGCHAIN_METADATA_PREFIX)) continue;
     const value = attrs[key];
     if (typeof value === "string") {
       attrs[key] = exportedText(value, options, countsInto);

@@ -4,7 +4,8 @@
  * object per call: every payload under policy `none`, every truncation marker under `redacted` and every pseudonym
  * is one keyed digest, and constructing an Hmac (a native object and the key schedule) costs more than hashing a
  * short text. Here the key's inner and outer blocks are made once per key, and a digest is two one-shot
- * `crypto.hash` calls over a reused buffer.
+ * `crypto.hash` calls over a reused buffer. {@link sizedSha256} is the unkeyed digest of a cut payload under `full`,
+ * over the same kind of reused buffer.
  */
 
 import { Buffer } from "node:buffer";
@@ -69,6 +70,28 @@ class KeyedSha256 {
     this._input.fill(0, BLOCK_BYTES, BLOCK_BYTES + bytes);
     return { hex: hash("sha256", this._outer, "hex"), bytes };
   }
+}
+
+// The UTF-8 form of the text being digested by sizedSha256, reused (zeroed after each use).
+let plainInput = Buffer.alloc(1024);
+
+/**
+ * SHA-256 of `text` (UTF-8, lone surrogates as U+FFFD) in lower-case hex, with its UTF-8 size, from one encoding
+ * of it: a cut payload's marker needs both, and counting the bytes, then hashing the string (which encodes it
+ * again into a fresh buffer) costs a second pass over a text that can be large.
+ */
+export function sizedSha256(text: string): SizedDigest {
+  const worstBytes = text.length * 3;
+  if (worstBytes > MAX_REUSED_BYTES) {
+    const encoded = Buffer.from(text, "utf8");
+    return { hex: hash("sha256", encoded, "hex"), bytes: encoded.length };
+  }
+  if (worstBytes > plainInput.length) plainInput = Buffer.alloc(worstBytes);
+  const bytes = plainInput.write(text, 0, "utf8");
+  const hex = hash("sha256", plainInput.subarray(0, bytes), "hex");
+  // As for keyed digests: no copy of a payload outlives the call.
+  plainInput.fill(0, 0, bytes);
+  return { hex, bytes };
 }
 
 const byKey = new WeakMap<KeyObject, KeyedSha256>();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import {
   context,
+  INVALID_SPANID,
+  INVALID_TRACEID,
   SpanStatusCode,
   trace,
   TraceFlags,
@@ -10,6 +12,7 @@ import {
   type DiagLogger,
   type Logger,
   type Span,
+  type SpanContext,
   type Tracer,
 } from "@opentelemetry/api";
 import type { RunInfo, RunType } from "./types.js";
@@ -150,6 +153,35 @@ function redactionCounts(attrs: Readonly<Record<string, AttributeValue>>): Recor
   return counts;
 }
 
+/** What a root run inherits: nothing (shared, never written). */
+const NOTHING_INHERITED: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Identity attributes a run's start attributes can add (model runs): repeated on its audit records. */
+const IDENTITY_FROM_START = [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT] as const;
+
+/**
+ * Whether a run's own span context is valid. It came from the SDK's ID generator, from ours, or is the API's
+ * invalid context (tracing suppressed, no SDK), so comparing with the invalid IDs decides it without the API's
+ * regular expressions.
+ */
+function isOurValidSpanContext(spanContext: SpanContext): boolean {
+  return spanContext.traceId !== INVALID_TRACEID && spanContext.spanId !== INVALID_SPANID;
+}
+
+/** A serialized class's `id` path (`["langchain_core", "prompts", ...]`) joined with dots; undefined unless all strings. */
+function dottedId(id: unknown): string | undefined {
+  if (!Array.isArray(id) || id.length === 0) return Array.isArray(id) ? "" : undefined;
+  let joined = "";
+  for (let i = 0; i < id.length; i++) {
+    const item: unknown = id[i];
+    // A hole is skipped by the check and joins as "" (as `every` and `join` treat it).
+    if (typeof item !== "string" && i in id) return undefined;
+    const part = typeof item === "string" ? item : "";
+    joined = i === 0 ? part : `${joined}.${part}`;
+  }
+  return joined;
+}
+
 function asTags(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((t): t is string => typeof t === "string") : [];
 }
@@ -266,26 +298,31 @@ export class RunTracker {
     const model = run.model === undefined ? undefined : exportedText(run.model, options, attrs);
     const { spanName, kind, operation } = spanNaming(run.runType, name, model);
 
-    const inherited: Record<string, string> = { ...parent?.inherited };
     // Parent's identity, then this run's audit context and metadata (awaited callbacks run in the caller's context).
+    // The runs of a trace usually name the same identity: they share their parent's object until one differs.
+    const parentInherited = parent?.inherited ?? NOTHING_INHERITED;
+    let inherited = parentInherited;
     const ids = contextAttributes(metadata, options.contextKeys, getAuditContext());
-    // Identity values are redacted too (an email as user id).
-    for (const key of Object.keys(ids)) inherited[key] = exportedText(ids[key]!, options, attrs);
+    for (const key in ids) {
+      // Identity values are redacted too (an email as user id).
+      const value = exportedText(ids[key]!, options, attrs);
+      if (inherited[key] === value) continue;
+      if (inherited === parentInherited) inherited = { ...parentInherited };
+      (inherited as Record<string, string>)[key] = value;
+    }
 
-    // Identity: on the span, and repeated on every audit record of the run.
-    const identity: Record<string, AttributeValue> = {
-      [ATTR_LANGCHAIN_RUN_ID]: run.runId,
-      [ATTR_LANGCHAIN_RUN_TYPE]: run.runType,
-      [ATTR_LANGCHAIN_RUN_NAME]: name,
-    };
+    // Identity: on the span, and repeated on every audit record of the run. Built by assignment: an object
+    // literal with computed keys is created through the runtime's slow path.
+    const identity: Record<string, AttributeValue> = {};
+    identity[ATTR_LANGCHAIN_RUN_ID] = run.runId;
+    identity[ATTR_LANGCHAIN_RUN_TYPE] = run.runType;
+    identity[ATTR_LANGCHAIN_RUN_NAME] = name;
     if (typeof run.parentRunId === "string") identity[ATTR_LANGCHAIN_PARENT_RUN_ID] = run.parentRunId;
     if (operation !== undefined) identity[ATTR_GEN_AI_OPERATION_NAME] = operation;
     Object.assign(identity, inherited);
 
-    const serializedId = run.serialized?.id;
-    if (Array.isArray(serializedId) && serializedId.every((p) => typeof p === "string")) {
-      attrs[ATTR_LANGCHAIN_SERIALIZED_ID] = serializedId.join(".");
-    }
+    const serializedId = dottedId(run.serialized?.id);
+    if (serializedId !== undefined) attrs[ATTR_LANGCHAIN_SERIALIZED_ID] = serializedId;
     const tags = asTags(run.tags);
     if (tags.length > 0) attrs[ATTR_LANGCHAIN_TAGS] = tags;
     Object.assign(attrs, metadataAttributes(metadata, options, attrs));
@@ -294,11 +331,11 @@ export class RunTracker {
     // redaction entry point; payloads, metadata and identity are redacted already.
     redactAttributes(attrs, options);
     Object.assign(attrs, identity);
-    for (const key of [ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_PROVIDER_NAME, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT]) {
+    for (const key of IDENTITY_FROM_START) {
       if (attrs[key] !== undefined) identity[key] = attrs[key];
     }
 
-    const span = this._openSpan(run.runId, spanName, kind, attrs, parentContext);
+    const span = this._openSpan(run.runId, spanName, kind, attrs, parentContext, parent !== undefined);
     const info: RunInfo = {
       runId: run.runId,
       parentRunId: run.parentRunId,
@@ -319,13 +356,13 @@ export class RunTracker {
       firstChunkAtMillis: undefined,
       lastChunkAtMillis: undefined,
       chunkCount: 0,
-      startRedactions: this._options.redactor === undefined ? undefined : redactionCounts(attrs),
+      startRedactions: options.redactor === undefined ? undefined : redactionCounts(attrs),
     });
     this._armTtl();
-    if (this._options.emitAuditRecords) {
+    if (options.emitAuditRecords) {
       this._guard("audit start record", () => emitRunStart(this._getLogger(), runContext, attrs));
     }
-    const hook = this._options.spanStartHook;
+    const hook = options.spanStartHook;
     if (hook !== undefined) this._guard("spanStartHook", () => hook(span, info));
   }
 
@@ -339,10 +376,11 @@ export class RunTracker {
     kind: ReturnType<typeof spanNaming>["kind"],
     attrs: Record<string, AttributeValue>,
     parentContext: Context,
+    parentIsRun: boolean,
   ): Span {
     // A root run outside any span starts a trace named by its run ID; inside one it joins that trace.
     const parentSpanContext = trace.getSpanContext(parentContext);
-    const joinsTrace = parentSpanContext !== undefined && trace.isSpanContextValid(parentSpanContext);
+    const joinsTrace = parentSpanContext !== undefined && (parentIsRun ? isOurValidSpanContext(parentSpanContext) : trace.isSpanContextValid(parentSpanContext));
     const ids = idsFromRunId(runId);
     if (this._options.emitSpans) {
       const tracer = this._getTracer();

@@ -5,7 +5,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import { hash } from "node:crypto";
+import { sizedSha256 } from "./hmac.js";
 import { wellFormed, type JsonSafe } from "./json-safe.js";
 
 export interface SerializedPayload {
@@ -64,9 +64,13 @@ export function fitText(text: string, maxBytes: number): SerializedPayload {
   // Each UTF-16 code unit is at most 3 UTF-8 bytes, so short texts fit without a byte count
   // deciding it; the count is still taken for originalBytes, but only over this short text.
   if (text.length * 3 <= maxBytes) return { text, truncated: false, originalBytes: Buffer.byteLength(text, "utf8") };
-  const originalBytes = Buffer.byteLength(text, "utf8");
-  if (originalBytes <= maxBytes) return { text, truncated: false, originalBytes };
-  return cutWithMarker(text, maxBytes, { originalBytes, digest: hash("sha256", text, "hex"), label: "sha256" });
+  // Longer than the budget in code units: over it in bytes too, so the size comes with the digest.
+  if (text.length <= maxBytes) {
+    const originalBytes = Buffer.byteLength(text, "utf8");
+    if (originalBytes <= maxBytes) return { text, truncated: false, originalBytes };
+  }
+  const whole = sizedSha256(text);
+  return cutWithMarker(text, maxBytes, { originalBytes: whole.bytes, digest: whole.hex, label: "sha256" });
 }
 
 /** What a truncation marker says of the whole value: its size and a digest of its text. */

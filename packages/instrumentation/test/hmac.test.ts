@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { createHmac, createSecretKey, hash, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hmacSha256Hex, sizedHmacSha256 } from "../src/hmac.js";
+import { hmacSha256Hex, sizedHmacSha256, sizedSha256 } from "../src/hmac.js";
 
 const reference = (key: KeyObject, text: string) => createHmac("sha256", key).update(text, "utf8").digest("hex");
 const keyOf = (bytes: number) => createSecretKey(Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + 11) & 0xff)));
@@ -49,6 +49,14 @@ describe("sizedHmacSha256", () => {
     const key = keyOf(32);
     for (const text of TEXTS) {
       expect({ length: text.length, ...sizedHmacSha256(key, text) }).toEqual({ length: text.length, hex: reference(key, text), bytes: Buffer.byteLength(text, "utf8") });
+    }
+  });
+});
+
+describe("sizedSha256", () => {
+  it("gives hash('sha256') of the text and its UTF-8 byte length, on every text, in any order", () => {
+    for (const text of [...TEXTS, ...[...TEXTS].reverse()]) {
+      expect(sizedSha256(text)).toEqual({ hex: hash("sha256", text, "hex"), bytes: Buffer.byteLength(text, "utf8") });
     }
   });
 });
