@@ -92,10 +92,12 @@ export function metadataAttributes(metadata: Dict, options: ContentOptions, coun
   } else {
     const limit = options.maxPayloadBytes + SCAN_MARGIN_CHARS;
     const tree: { [key: string]: JsonSafe } = {};
+    // Each value's whole JSON-safe form, kept for the size and digest of a value cut below (not converted twice).
+    const wholes: JsonSafe[] = [];
     for (const key of keys) {
       const value = metadata[key];
-      const safe: JsonSafe =
-        typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : toJsonSafe(value);
+      const safe: JsonSafe = isPrimitive(value) ? value : toJsonSafe(value);
+      wholes.push(safe);
       tree[key] = pruneJsonSafe(safe, limit);
     }
     const redacted = exportedTree(tree, options, counts);
@@ -110,7 +112,7 @@ export function metadataAttributes(metadata: Dict, options: ContentOptions, coun
       else if (typeof out === "number") attr = numberAttribute(out);
       else if (typeof out === "boolean") attr = out;
       else if (Array.isArray(out) && Array.isArray(value) && out.every((v) => typeof v === "string")) attr = out as string[];
-      else attr = fitRedacted(JSON.stringify(out), JSON.stringify(toJsonSafe(value)), options);
+      else attr = fitRedacted(JSON.stringify(out), JSON.stringify(isPrimitive(value) ? toJsonSafe(value) : wholes[i]), options);
       if (attr !== undefined) attrs[ATTR_LANGCHAIN_METADATA_PREFIX + outKey] = attr;
     });
   }
@@ -118,6 +120,10 @@ export function metadataAttributes(metadata: Dict, options: ContentOptions, coun
   setNumber(attrs, ATTR_LANGCHAIN_LANGGRAPH_STEP, metadata["langgraph_step"]);
   setString(attrs, ATTR_LANGCHAIN_LANGGRAPH_CHECKPOINT_NS, metadata["langgraph_checkpoint_ns"] ?? metadata["checkpoint_ns"]);
   return attrs;
+}
+
+function isPrimitive(value: unknown): value is string | number | boolean {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 }
 
 /** One metadata value as an attribute: primitives as is, string arrays as arrays, anything else as bounded JSON. */

@@ -41,11 +41,28 @@ function asDict(value: unknown): Dict | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Dict) : undefined;
 }
 
+/**
+ * The steps of each dotted path, split once: the paths are the provider readers' constants, read on every model
+ * run's end (a dozen or more per run). Bounded all the same: the map starts again when full.
+ */
+const pathSteps = new Map<string, readonly string[]>();
+const MAX_PATHS = 512;
+
+function stepsOf(path: string): readonly string[] {
+  let steps = pathSteps.get(path);
+  if (steps === undefined) {
+    if (pathSteps.size >= MAX_PATHS) pathSteps.clear();
+    steps = path.split(".");
+    pathSteps.set(path, steps);
+  }
+  return steps;
+}
+
 /** The value at a dotted path; `undefined` where a step is missing or a getter throws. */
 function at(root: unknown, path: string): unknown {
   let value = root;
   try {
-    for (const key of path.split(".")) {
+    for (const key of stepsOf(path)) {
       if (value === null || typeof value !== "object") return undefined;
       value = (value as Dict)[key];
     }

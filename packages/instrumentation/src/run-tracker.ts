@@ -311,12 +311,12 @@ export class RunTracker {
       (inherited as Record<string, string>)[key] = value;
     }
 
-    // Identity: on the span, and repeated on every audit record of the run. Built by assignment: an object
-    // literal with computed keys is created through the runtime's slow path.
-    const identity: Record<string, AttributeValue> = {};
-    identity[ATTR_LANGCHAIN_RUN_ID] = run.runId;
-    identity[ATTR_LANGCHAIN_RUN_TYPE] = run.runType;
-    identity[ATTR_LANGCHAIN_RUN_NAME] = name;
+    // Identity: on the span, and repeated on every audit record of the run.
+    const identity: Record<string, AttributeValue> = {
+      [ATTR_LANGCHAIN_RUN_ID]: run.runId,
+      [ATTR_LANGCHAIN_RUN_TYPE]: run.runType,
+      [ATTR_LANGCHAIN_RUN_NAME]: name,
+    };
     if (typeof run.parentRunId === "string") identity[ATTR_LANGCHAIN_PARENT_RUN_ID] = run.parentRunId;
     if (operation !== undefined) identity[ATTR_GEN_AI_OPERATION_NAME] = operation;
     Object.assign(identity, inherited);

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { metadataAttributes, modelRequestAttributes, modelResponseAttributes, numberAttribute } from "../src/attributes.js";
 import { readModelResponse } from "../src/model-response.js";
 import { providerFamily } from "../src/providers.js";
+import { resolveTracingOptions } from "../src/options.js";
+import { hmacSha256Hex } from "../src/hmac.js";
+import { createSecretKey } from "node:crypto";
 
 describe("numberAttribute", () => {
   it.each([
@@ -25,6 +28,18 @@ describe("numberAttribute", () => {
       "gen_ai.request.seed": "18446744073709552000",
       "gen_ai.request.temperature": 0.5,
     });
+  });
+
+  it("cuts an object value of metadata under redacted with the size and keyed digest of its whole JSON text", () => {
+    const key = Buffer.alloc(32, 7);
+    const options = resolveTracingOptions({ contentPolicy: "redacted", maxPayloadBytes: 200, redaction: { hmacKey: key } }, {});
+    const doc = { title: "refunds", body: "five business days. ".repeat(100), when: new Date(0) };
+    const whole = JSON.stringify({ title: "refunds", body: doc.body, when: "1970-01-01T00:00:00.000Z" });
+    const attrs = metadataAttributes({ doc, n: 3 }, options, {});
+    const value = attrs["langchain.metadata.doc"] as string;
+    expect(value.endsWith(`\u2026[truncated: ${Buffer.byteLength(whole)} bytes, hmac-sha256:${hmacSha256Hex(createSecretKey(key), whole)}]`)).toBe(true);
+    expect(Buffer.byteLength(value)).toBeLessThanOrEqual(200);
+    expect(attrs["langchain.metadata.n"]).toBe(3);
   });
 
   it("reads usage from usage_metadata, or llmOutput.tokenUsage for older integrations", () => {
