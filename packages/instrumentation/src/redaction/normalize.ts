@@ -21,6 +21,8 @@ export interface NormalizedView {
   readonly starts: Int32Array | undefined;
   /** Original end index (exclusive) of each view character. */
   readonly ends: Int32Array | undefined;
+  /** Whether `text` is printable ASCII (and tab and line breaks) without `%`: one byte per character. */
+  readonly ascii: boolean;
 }
 
 // Anything outside printable ASCII, or a percent sign: only such strings need a view of their own.
@@ -105,7 +107,7 @@ function foldAstral(cp: number): string | undefined {
 
 /** The normalised view of `text` (see the module comment). */
 export function normalize(text: string): NormalizedView {
-  if (!NEEDS_VIEW.test(text)) return { text, starts: undefined, ends: undefined };
+  if (!NEEDS_VIEW.test(text)) return { text, starts: undefined, ends: undefined, ascii: true };
   const length = text.length;
   // Allocated at the first change: a string with nothing to change costs one pass and no allocation. A view is
   // about as long as the original (NFKC expands a few characters), and grows on demand.
@@ -193,9 +195,9 @@ export function normalize(text: string): NormalizedView {
     }
     i += units;
   }
-  if (!changed) return { text, starts: undefined, ends: undefined };
+  if (!changed) return { text, starts: undefined, ends: undefined, ascii: false };
   flush();
-  return { text: out, starts: starts.subarray(0, n), ends: ends.subarray(0, n) };
+  return { text: out, starts: starts.subarray(0, n), ends: ends.subarray(0, n), ascii: false };
 }
 
 /** The original range of view range [start, end) (end > start). */
