@@ -61,6 +61,34 @@ function push(list: number[] | undefined, value: number): number[] {
   return list;
 }
 
+/** End of the digit group after one separator at `at` (a digit must follow it), or -1. */
+function nextGroup(text: string, at: number): number {
+  if (at + 1 >= text.length || !isSeparator(text.charCodeAt(at)) || !isDigit(text.charCodeAt(at + 1))) return -1;
+  let end = at + 2;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Whether the groups after a first group of four ending at `end` are 4, 4 and 4+ digits, or 6 and 4+. */
+function cardGroups(text: string, end: number): boolean {
+  const second = nextGroup(text, end);
+  if (second === -1) return false;
+  const third = nextGroup(text, second);
+  if (third === -1 || third - second - 1 < 4) return false;
+  if (second - end - 1 === 6) return true;
+  if (second - end - 1 !== 4 || third - second - 1 !== 4) return false;
+  const fourth = nextGroup(text, third);
+  return fourth !== -1 && fourth - third - 1 >= 4;
+}
+
+/** Whether the groups after a first group of three ending at `end` are 2 and 4 digits, the last at a word's end. */
+function ssnGroups(text: string, end: number): boolean {
+  const second = nextGroup(text, end);
+  if (second === -1 || second - end - 1 !== 2) return false;
+  const third = nextGroup(text, second);
+  return third !== -1 && third - second - 1 === 4 && (third === text.length || !isWord(text.charCodeAt(third)));
+}
+
 /** Candidates of the digit run [start, end), for the detectors whose flag is set (see each pattern in detectors.ts). */
 function digitRun(text: string, start: number, end: number, out: Candidates, card: boolean, ssn: boolean): void {
   const length = end - start;
@@ -74,11 +102,10 @@ function digitRun(text: string, start: number, end: number, out: Candidates, car
   else if (prev === OPEN_PAREN && first >= TWO) out.phone = push(out.phone, start - 1);
   // Every other start is a digit after a word boundary.
   if (isWord(prev)) return;
-  const thenDigit = separated && end + 1 < text.length && isDigit(text.charCodeAt(end + 1));
-  // Card: \b\d{4}[ ./-]\d… or \b[2-6]\d{12,18}.
-  if (card && ((length === 4 && thenDigit) || (length >= 13 && first >= TWO && first <= SIX))) out.card = push(out.card, start);
-  // SSN: \b\d{3}[ ./-]\d{2}….
-  if (ssn && length === 3 && thenDigit) out.ssn = push(out.ssn, start);
+  // Card: \b\d{4}[ ./-] then 4, 4 and 4+ or 6 and 4+ digits, each group after one separator; or \b[2-6]\d{12,18}.
+  if (card && ((length === 4 && cardGroups(text, end)) || (length >= 13 && first >= TWO && first <= SIX))) out.card = push(out.card, start);
+  // SSN: \b\d{3}[ ./-]\d{2}[ ./-]\d{4}\b.
+  if (ssn && length === 3 && ssnGroups(text, end)) out.ssn = push(out.ssn, start);
   // Phone: \b1[ ./-] (NANP country code), \b[2-9]\d{2}[ ./-] (area code), \b0\d{1,4}[ ./-] (trunk 0).
   if (separated && ((length === 1 && first === ONE) || (length === 3 && first >= TWO) || (first === ZERO && length >= 2 && length <= 5))) {
     out.phone = push(out.phone, start);
