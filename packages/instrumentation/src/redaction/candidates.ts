@@ -50,6 +50,8 @@ const isSeparator = (c: number): boolean => c === 32 || c === 46 || c === 47 || 
 
 const PLUS = 43;
 const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const SPACE = 32;
 const ZERO = 48;
 const ONE = 49;
 const TWO = 50;
@@ -89,6 +91,37 @@ function ssnGroups(text: string, end: number): boolean {
   return third !== -1 && third - second - 1 === 4 && (third === text.length || !isWord(text.charCodeAt(third)));
 }
 
+/** Length of the digit group after one separator at `at` (0 when there is none). */
+function groupLength(text: string, at: number): number {
+  const end = nextGroup(text, at);
+  return end === -1 ? 0 : end - at - 1;
+}
+
+/** Whether a NANP exchange and line start at `at`: [2-9]\d{2}[ ./-]\d{4} (three digits exactly, then four or more). */
+function exchange(text: string, at: number): boolean {
+  if (at >= text.length || text.charCodeAt(at) < TWO || text.charCodeAt(at) > 57) return false;
+  let end = at + 1;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  return end - at === 3 && groupLength(text, end) >= 4;
+}
+
+/** Whether an area code and an exchange start at `at`: [2-9]\d{2}[ ./-] then {@link exchange}. */
+function area(text: string, at: number): boolean {
+  if (at >= text.length || text.charCodeAt(at) < TWO || text.charCodeAt(at) > 57) return false;
+  let end = at + 1;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  return end - at === 3 && end + 1 < text.length && isSeparator(text.charCodeAt(end)) && exchange(text, end + 1);
+}
+
+/** Whether a parenthesised area code and an exchange start at `at`: \([2-9]\d{2}\) ? then {@link exchange}. */
+function parenthesisedArea(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== OPEN_PAREN || at + 5 > text.length) return false;
+  const c = text.charCodeAt(at + 1);
+  if (c < TWO || c > 57 || !isDigit(text.charCodeAt(at + 2)) || !isDigit(text.charCodeAt(at + 3)) || text.charCodeAt(at + 4) !== CLOSE_PAREN) return false;
+  // " ?" is greedy: with the space first; without it, a digit would have to follow ")" directly.
+  return exchange(text, text.charCodeAt(at + 5) === SPACE ? at + 6 : at + 5);
+}
+
 /** Candidates of the digit run [start, end), for the detectors whose flag is set (see each pattern in detectors.ts). */
 function digitRun(text: string, start: number, end: number, out: Candidates, card: boolean, ssn: boolean): void {
   const length = end - start;
@@ -97,19 +130,25 @@ function digitRun(text: string, start: number, end: number, out: Candidates, car
   const prev = start > 0 ? text.charCodeAt(start - 1) : -1;
   const next = end < text.length ? text.charCodeAt(end) : -1;
   const separated = isSeparator(next);
-  // Phone: "+[1-9]" and "([2-9]" start before the run.
+  // Phone: "+[1-9]" and "([2-9]\d{2}) ?[2-9]\d{2}[ ./-]\d{4}" start before the run.
   if (prev === PLUS && first >= ONE) out.phone = push(out.phone, start - 1);
-  else if (prev === OPEN_PAREN && first >= TWO) out.phone = push(out.phone, start - 1);
+  else if (prev === OPEN_PAREN && parenthesisedArea(text, start - 1)) out.phone = push(out.phone, start - 1);
   // Every other start is a digit after a word boundary.
   if (isWord(prev)) return;
   // Card: \b\d{4}[ ./-] then 4, 4 and 4+ or 6 and 4+ digits, each group after one separator; or \b[2-6]\d{12,18}.
   if (card && ((length === 4 && cardGroups(text, end)) || (length >= 13 && first >= TWO && first <= SIX))) out.card = push(out.card, start);
   // SSN: \b\d{3}[ ./-]\d{2}[ ./-]\d{4}\b.
   if (ssn && length === 3 && ssnGroups(text, end)) out.ssn = push(out.ssn, start);
-  // Phone: \b1[ ./-] (NANP country code), \b[2-9]\d{2}[ ./-] (area code), \b0\d{1,4}[ ./-] (trunk 0).
-  if (separated && ((length === 1 && first === ONE) || (length === 3 && first >= TWO) || (first === ZERO && length >= 2 && length <= 5))) {
-    out.phone = push(out.phone, start);
-  }
+  // Phone: \b1[ ./-] (NANP country code) before an area code; \b[2-9]\d{2}[ ./-] (area code) before an exchange;
+  // \b0\d{1,4}[ ./-] (trunk 0) before a group of 2 or more.
+  if (!separated) return;
+  const phone =
+    length === 1 && first === ONE
+      ? parenthesisedArea(text, end + 1) || area(text, end + 1)
+      : length === 3 && first >= TWO
+        ? exchange(text, end + 1)
+        : first === ZERO && length >= 2 && length <= 5 && groupLength(text, end) >= 2;
+  if (phone) out.phone = push(out.phone, start);
 }
 
 /** Adds the candidates of the maximal run of number characters [start, end), which holds `digits` digits. */
