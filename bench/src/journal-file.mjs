@@ -3,8 +3,8 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 
 /**
  * What a write-ahead journal (packages/node/src/journal/journal.ts) holds from byte `from` to its end: the spans
- * and audit records journaled there (counted in the OTLP/JSON requests of its record lines), its record lines and
- * its "written" marks. The journal is only appended to, so the bytes after an offset are what was journaled since.
+ * and audit records journaled there (format 2: a line each; format 1: counted in the OTLP/JSON requests of its
+ * record lines), its record lines and its "written" marks. The journal is only appended to, so the bytes after an offset are what was journaled since.
  */
 export function readJournalItems(file, from = 0) {
   const size = statSync(file).size;
@@ -20,6 +20,19 @@ export function readJournalItems(file, from = 0) {
   }
   for (const line of buffer.toString("utf8").split("\n")) {
     if (line === "") continue;
+    // Format 2: a line per entry, tab-separated, tagged (R and S: a resource, a scope; T, L: a span, a record; W: a mark).
+    const tag = line.slice(0, 2);
+    if (tag === "T\t" || tag === "L\t") {
+      counted.recordLines++;
+      counted[tag === "T\t" ? "spans" : "records"]++;
+      continue;
+    }
+    if (tag === "W\t") {
+      counted.writtenLines++;
+      continue;
+    }
+    if (tag === "R\t" || tag === "S\t") continue;
+    // Format 1: a line per signal and write, an OTLP/JSON request; "written" marks as JSON.
     const entry = JSON.parse(line);
     if (entry.written !== undefined) {
       counted.writtenLines++;

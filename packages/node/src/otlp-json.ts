@@ -203,8 +203,7 @@ function groupByResourceAndScope<T extends Instrumented>(items: readonly T[]): M
   for (const item of items) {
     let byScope = byResource.get(item.resource);
     if (byScope === undefined) byResource.set(item.resource, (byScope = new Map()));
-    const sc = item.instrumentationScope;
-    const key = `${sc.name}@${sc.version ?? ""}:${sc.schemaUrl ?? ""}`;
+    const key = scopeKey(item.instrumentationScope);
     const group = byScope.get(key);
     if (group === undefined) byScope.set(key, [item]);
     else group.push(item);
@@ -212,45 +211,15 @@ function groupByResourceAndScope<T extends Instrumented>(items: readonly T[]): M
   return byResource;
 }
 
-/** One signal's export request: resource → scope → items, each level named as `names` says. */
-function exportRequest<T extends Instrumented>(items: readonly T[], names: SignalNames, encode: (item: T) => JsonObject): JsonObject {
-  const resources: JsonObject[] = [];
-  for (const [resource, byScope] of groupByResourceAndScope(items)) {
-    const scopes: JsonObject[] = [];
-    for (const group of byScope.values()) {
-      const first = group[0]!.instrumentationScope;
-      scopes.push(
-        fields([
-          ["scope", scope(first)],
-          [names.items, group.map(encode)],
-          ["schemaUrl", first.schemaUrl],
-        ]),
-      );
-    }
-    resources.push(
-      fields([
-        ["resource", fields([["attributes", attributes(resource.attributes)]])],
-        [names.scopes, scopes],
-        ["schemaUrl", resource.schemaUrl],
-      ]),
-    );
-  }
-  return fields([[names.resources, resources]]);
-}
-
-/** An `ExportTraceServiceRequest` for the spans, grouped by resource, then by instrumentation scope. */
-export function exportTraceServiceRequest(spans: readonly ReadableSpan[]): JsonObject {
-  return exportRequest(spans, TRACES, span);
-}
-
-/** An `ExportLogsServiceRequest` for the log records, grouped by resource, then by instrumentation scope. */
-export function exportLogsServiceRequest(records: readonly ReadableLogRecord[]): JsonObject {
-  return exportRequest(records, LOGS, logRecord);
+/** What an export request groups scopes by: name, version and schema URL (the first scope of a group is written). */
+export function scopeKey(sc: Scope): string {
+  return `${sc.name}@${sc.version ?? ""}:${sc.schemaUrl ?? ""}`;
 }
 
 // JSON.stringify writes \b and \f; the collector's encoder writes \u0008 and \u000c. JSON.stringify escapes a lone
 // surrogate (\ud800); the collector, holding UTF-8, has replaced it with U+FFFD. Every other escape agrees.
-// Matching escapes left to right keeps an escaped backslash followed by "b" (or "ud800") intact.
+// Matching escapes left to right keeps an escaped backslash followed by "b" (or "ud800") intact. An escape never
+// spans two JSON values, so escaping the pieces of a request one by one gives the request's escaping.
 export function collectorEscapes(json: string): string {
   if (!json.includes("\\b") && !json.includes("\\f") && !json.includes("\\ud")) return json;
   return json.replace(/\\(ud[89a-f][0-9a-f]{2}|.)/g, (escape, c: string) =>
@@ -258,12 +227,97 @@ export function collectorEscapes(json: string): string {
   );
 }
 
+/** A value as the collector's JSON text. */
+const collectorJson = (value: unknown): string => collectorEscapes(JSON.stringify(value));
+
+/**
+ * A resource or a scope as JSON text: the object (`resource` / `scope` of an export request) and its schema URL
+ * (the JSON string, or "" when it has none, as the request leaves it out).
+ */
+export interface EncodedPlace {
+  readonly text: string;
+  readonly schemaUrl: string;
+}
+
+const schemaUrlText = (url: string | undefined): string => (url === undefined || url === "" ? "" : collectorJson(url));
+
+// A process has one resource and a few scopes, each written at the head of every request: encoded once each.
+const encodedResources = new WeakMap<Resource, EncodedPlace>();
+const encodedScopes = new WeakMap<Scope, EncodedPlace>();
+
+/** The resource's JSON text, encoded once per resource (not while its asynchronous attributes are pending). */
+export function encodeResource(resource: Resource): EncodedPlace {
+  const cached = encodedResources.get(resource);
+  if (cached !== undefined) return cached;
+  const encoded = { text: collectorJson(fields([["attributes", attributes(resource.attributes)]])), schemaUrl: schemaUrlText(resource.schemaUrl) };
+  if (resource.asyncAttributesPending !== true) encodedResources.set(resource, encoded);
+  return encoded;
+}
+
+/** The scope's JSON text, encoded once per scope object. */
+export function encodeScope(sc: Scope): EncodedPlace {
+  let encoded = encodedScopes.get(sc);
+  if (encoded === undefined) encodedScopes.set(sc, (encoded = { text: collectorJson(scope(sc)), schemaUrl: schemaUrlText(sc.schemaUrl) }));
+  return encoded;
+}
+
+/** One span as the collector's JSON text (an element of a request's `spans`). */
+export const encodeSpan = (s: ReadableSpan): string => collectorJson(span(s));
+
+/** One log record as the collector's JSON text (an element of a request's `logRecords`). */
+export const encodeLogRecord = (r: ReadableLogRecord): string => collectorJson(logRecord(r));
+
+/** The items of one scope of a request: the scope, and its items' JSON texts. */
+export interface EncodedScopeGroup {
+  readonly scope: EncodedPlace;
+  readonly items: readonly string[];
+}
+
+/** The items of one resource of a request. */
+export interface EncodedResourceGroup {
+  readonly resource: EncodedPlace;
+  readonly scopes: readonly EncodedScopeGroup[];
+}
+
+const withSchemaUrl = (schemaUrl: string): string => (schemaUrl === "" ? "}" : `,"schemaUrl":${schemaUrl}}`);
+
+/**
+ * One signal's export request as text, from pieces already encoded: the text JSON.stringify and the collector's
+ * escapes give for the request object (the same members, in the same order, the same zero values left out).
+ */
+export function requestLine(signal: "traces" | "logs", groups: readonly EncodedResourceGroup[]): string {
+  const names = signal === "traces" ? TRACES : LOGS;
+  if (groups.length === 0) return "{}";
+  let line = `{"${names.resources}":[`;
+  for (let r = 0; r < groups.length; r++) {
+    const group = groups[r]!;
+    line += `${r === 0 ? "" : ","}{"resource":${group.resource.text},"${names.scopes}":[`;
+    for (let s = 0; s < group.scopes.length; s++) {
+      const scopeGroup = group.scopes[s]!;
+      line += `${s === 0 ? "" : ","}{"scope":${scopeGroup.scope.text},"${names.items}":[${scopeGroup.items.join(",")}]${withSchemaUrl(scopeGroup.scope.schemaUrl)}`;
+    }
+    line += `]${withSchemaUrl(group.resource.schemaUrl)}`;
+  }
+  return `${line}]}`;
+}
+
+/** One signal's export request line: grouped by resource, then by scope, each item's text from `encodeItem`. */
+export function encodeLine<T extends Instrumented>(signal: "traces" | "logs", items: readonly T[], encodeItem: (item: T) => string): string {
+  const groups: EncodedResourceGroup[] = [];
+  for (const [resource, byScope] of groupByResourceAndScope(items)) {
+    const scopes: EncodedScopeGroup[] = [];
+    for (const group of byScope.values()) scopes.push({ scope: encodeScope(group[0]!.instrumentationScope), items: group.map(encodeItem) });
+    groups.push({ resource: encodeResource(resource), scopes });
+  }
+  return requestLine(signal, groups);
+}
+
 /** One line of the collector's JSON file format (without the newline) for the spans of one export call. */
 export function encodeTraceLine(spans: readonly ReadableSpan[]): string {
-  return collectorEscapes(JSON.stringify(exportTraceServiceRequest(spans)));
+  return encodeLine("traces", spans, encodeSpan);
 }
 
 /** One line of the collector's JSON file format (without the newline) for the log records of one export call. */
 export function encodeLogsLine(records: readonly ReadableLogRecord[]): string {
-  return collectorEscapes(JSON.stringify(exportLogsServiceRequest(records)));
+  return encodeLine("logs", records, encodeLogRecord);
 }

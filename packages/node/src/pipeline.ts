@@ -140,14 +140,18 @@ export class AuditPipeline {
           });
     this.checkpointer = checkpointer;
 
-    this._spanQueue = this._queue<ReadableSpan>("traces", spanSink, encodeTraceLine, "OTEL_BSP_MAX_QUEUE_SIZE");
+    // With the journal, a batch is built from the texts the journal encoded (each item encoded once).
+    const journal = this._journal;
+    const encodeSpans = journal === undefined ? encodeTraceLine : (spans: readonly ReadableSpan[]) => journal.encodeBatch("traces", spans);
+    const encodeRecords = journal === undefined ? encodeLogsLine : (records: readonly ReadWriteLogRecord[]) => journal.encodeBatch("logs", records);
+    this._spanQueue = this._queue<ReadableSpan>("traces", spanSink, encodeSpans, "OTEL_BSP_MAX_QUEUE_SIZE");
     this._spanTail = new QueueSpanProcessor(this._spanQueue);
     // Stamped in the order spans reach the queue, so a span it loses is a gap in audit.seq (and a loss record).
     this._spanIntegrity = new IntegritySpanProcessor(this._spanTail, { chainId, checkpointer });
     this.spanProcessors = [this._spanIntegrity, ...appSpanProcessors];
 
     if (recordSink !== undefined) {
-      const logQueue = this._queue<ReadWriteLogRecord>("logs", recordSink, encodeLogsLine, "OTEL_BLRP_MAX_QUEUE_SIZE");
+      const logQueue = this._queue<ReadWriteLogRecord>("logs", recordSink, encodeRecords, "OTEL_BLRP_MAX_QUEUE_SIZE");
       this._logQueue = logQueue;
       this._logTail = new QueueLogRecordProcessor(logQueue);
       this._logIntegrity = new IntegrityLogRecordProcessor(this._logTail, { chainId, checkpointer });

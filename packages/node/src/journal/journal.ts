@@ -1,36 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import { closeSync, constants, openSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { Resource } from "@opentelemetry/resources";
 import type { ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { diag } from "../diag.js";
 import type { QueueJournal } from "../export/export-queue.js";
 import { DEFAULT_FILE_MODES, ensureDirectory, writeAll, type FileModes } from "../files/private-files.js";
 import type { AuditSignal } from "../integrity/canonical.js";
-import { encodeLogsLine, encodeTraceLine } from "../otlp-json.js";
+import { encodeLine, encodeLogRecord, encodeResource, encodeScope, encodeSpan, scopeKey } from "../otlp-json.js";
 import { errorText, type Reporter } from "../reporter.js";
 import { ownerRecord } from "../spool/owners.js";
-
-/** The file name suffix of a journal. */
-export const JOURNAL_SUFFIX = ".journal";
-
-/** The first line of a journal: whose it is. */
-export interface JournalHeader {
-  readonly journal: 1;
-  readonly pid: number;
-  readonly hostname: string;
-  readonly chain: string;
-}
-
-/** A journal line holding records: `{"signal":"traces","request":<the OTLP/JSON request body>}`. */
-export const recordsLinePrefix = (signal: AuditSignal): string => `{"signal":"${signal}","request":`;
-
-/** A journal line saying the records of one batch are written: `{"written":"traces","first":1,"last":512}`. */
-export interface WrittenLine {
-  readonly written: AuditSignal;
-  readonly first: number;
-  readonly last: number;
-}
+import { itemLine, JOURNAL_SUFFIX, JOURNAL_VERSION, resourceLine, scopeLine, writtenLine, type JournalHeader } from "./format.js";
 
 type Item = ReadableSpan | ReadWriteLogRecord;
 
@@ -44,14 +25,28 @@ type Item = ReadableSpan | ReadWriteLogRecord;
  * microtask queue, which LangChain does between runs; a kill loses at most the records of the current tick. No
  * fsync: the journal survives the process, not a power loss. A process that ends through the exit path or
  * shutdown has written everything, and removes its journal.
+ *
+ * Each item is encoded once: the journal keeps its JSON text, and the export queues build their requests from it
+ * ({@link encodeBatch}), so with the journal on an item costs one encoding, as with it off. Resources and scopes
+ * are written once per journal (format in `format.ts`).
  */
 export class Journal implements QueueJournal<Item> {
   readonly path: string;
   private readonly _reporter: Reporter;
   private _fd: number | undefined;
   private readonly _pending: { traces: ReadableSpan[]; logs: ReadWriteLogRecord[] } = { traces: [], logs: [] };
-  private _written: WrittenLine[] = [];
+  private _written = "";
   private _scheduled = false;
+  /** Each item's JSON text, for the export request (items die with their batch, their texts with them). */
+  private readonly _texts = new WeakMap<Item, string>();
+  /** The index of each resource and scope (by its grouping key) already in the journal. */
+  private readonly _resources = new Map<Resource, number>();
+  private readonly _scopes = new Map<string, number>();
+  private _places = 0;
+  private readonly _flush = (): void => {
+    this._scheduled = false;
+    this.flushSync();
+  };
 
   /**
    * Creates `<dir>/<chain>.journal` (exclusively, never through a symbolic link, with exactly `modes.file`) and
@@ -63,7 +58,7 @@ export class Journal implements QueueJournal<Item> {
     this._reporter = reporter;
     const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     this._fd = openSync(this.path, flags, modes.file);
-    const header: JournalHeader = { journal: 1, ...ownerRecord(), chain: chainId };
+    const header: JournalHeader = { journal: JOURNAL_VERSION, ...ownerRecord(), chain: chainId };
     this._write(JSON.stringify(header) + "\n");
   }
 
@@ -73,25 +68,28 @@ export class Journal implements QueueJournal<Item> {
   }
 
   written(signal: AuditSignal, first: number, last: number): void {
-    this._written.push({ written: signal, first, last });
+    this._written += writtenLine(signal, first, last);
     this._schedule();
+  }
+
+  /** The OTLP/JSON request for a batch of the export queue, from the items' texts (encoded here if not yet). */
+  encodeBatch(signal: "traces", items: readonly ReadableSpan[]): string;
+  encodeBatch(signal: "logs", items: readonly ReadWriteLogRecord[]): string;
+  encodeBatch(signal: AuditSignal, items: readonly Item[]): string {
+    return encodeLine(signal, items, (item) => this._textOf(signal, item));
   }
 
   /** Writes what is pending now (the exit path, before the queues drain). */
   flushSync(): void {
     if (this._fd === undefined) return;
-    let text = "";
     const { traces, logs } = this._pending;
-    try {
-      if (traces.length > 0) text += `${recordsLinePrefix("traces")}${encodeTraceLine(traces)}}\n`;
-      if (logs.length > 0) text += `${recordsLinePrefix("logs")}${encodeLogsLine(logs)}}\n`;
-    } catch (err) {
-      diag.error("could not encode records for the journal", err);
-    }
-    for (const line of this._written) text += JSON.stringify(line) + "\n";
+    let text = "";
+    for (const span of traces) text += this._entry("traces", span);
+    for (const record of logs) text += this._entry("logs", record);
+    text += this._written;
     this._pending.traces = [];
     this._pending.logs = [];
-    this._written = [];
+    this._written = "";
     if (text !== "") this._write(text);
   }
 
@@ -100,7 +98,7 @@ export class Journal implements QueueJournal<Item> {
     if (this._fd === undefined) return;
     this._pending.traces = [];
     this._pending.logs = [];
-    this._written = [];
+    this._written = "";
     this._close();
     rmSync(this.path, { force: true });
   }
@@ -111,13 +109,46 @@ export class Journal implements QueueJournal<Item> {
     this._close();
   }
 
+  private _textOf(signal: AuditSignal, item: Item): string {
+    let text = this._texts.get(item);
+    if (text === undefined) {
+      text = signal === "traces" ? encodeSpan(item as ReadableSpan) : encodeLogRecord(item as ReadWriteLogRecord);
+      this._texts.set(item, text);
+    }
+    return text;
+  }
+
+  /** An item's line, after the lines of its resource and scope when they are new to the journal. */
+  private _entry(signal: AuditSignal, item: Item): string {
+    let head = "";
+    try {
+      const text = this._textOf(signal, item);
+      let resource = this._resources.get(item.resource);
+      if (resource === undefined) {
+        const line = resourceLine(this._places, encodeResource(item.resource));
+        resource = this._places++;
+        // A resource still waiting for attributes is written again with the next item, as it is then.
+        if (item.resource.asyncAttributesPending !== true) this._resources.set(item.resource, resource);
+        head += line;
+      }
+      const key = scopeKey(item.instrumentationScope);
+      let scope = this._scopes.get(key);
+      if (scope === undefined) {
+        const line = scopeLine(this._places, encodeScope(item.instrumentationScope));
+        this._scopes.set(key, (scope = this._places++));
+        head += line;
+      }
+      return head + itemLine(signal, resource, scope, text);
+    } catch (err) {
+      diag.error("could not encode a record for the journal", err);
+      return head;
+    }
+  }
+
   private _schedule(): void {
     if (this._scheduled) return;
     this._scheduled = true;
-    queueMicrotask(() => {
-      this._scheduled = false;
-      this.flushSync();
-    });
+    queueMicrotask(this._flush);
   }
 
   private _write(text: string): void {

@@ -6,8 +6,9 @@ import type { BatchSink } from "../export/sink.js";
 import { readFileNoFollow } from "../files/private-files.js";
 import type { AuditSignal } from "../integrity/canonical.js";
 import { errorText, type Reporter } from "../reporter.js";
+import { requestLine, type EncodedPlace, type EncodedResourceGroup } from "../otlp-json.js";
 import { isOwnerAlive } from "../spool/owners.js";
-import { JOURNAL_SUFFIX, recordsLinePrefix, type JournalHeader } from "./journal.js";
+import { JOURNAL_SUFFIX, recordsLinePrefixV1, TAG, type JournalHeader } from "./format.js";
 
 type Json = Record<string, unknown>;
 
@@ -32,18 +33,45 @@ function seqOf(item: Json): number | undefined {
 /** Seq ranges marked written, per signal. */
 class WrittenRanges {
   private readonly _ranges: Record<AuditSignal, Array<[number, number]>> = { traces: [], logs: [] };
+  private _sorted = true;
 
   add(signal: AuditSignal, first: number, last: number): void {
     this._ranges[signal].push([first, last]);
+    this._sorted = false;
   }
 
+  /** Whether `seq` is in a range: a binary search over the ranges sorted by their first seq (merged if overlapping). */
   has(signal: AuditSignal, seq: number): boolean {
-    return this._ranges[signal].some(([first, last]) => seq >= first && seq <= last);
+    if (!this._sorted) this._sort();
+    const ranges = this._ranges[signal];
+    let low = 0;
+    let high = ranges.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const [first, last] = ranges[middle]!;
+      if (seq < first) high = middle - 1;
+      else if (seq > last) low = middle + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  private _sort(): void {
+    for (const signal of ["traces", "logs"] as const) {
+      const merged: Array<[number, number]> = [];
+      for (const range of this._ranges[signal].sort((a, b) => a[0] - b[0])) {
+        const previous = merged[merged.length - 1];
+        if (previous !== undefined && range[0] <= previous[1] + 1) previous[1] = Math.max(previous[1], range[1]);
+        else merged.push([range[0], range[1]]);
+      }
+      this._ranges[signal] = merged;
+    }
+    this._sorted = true;
   }
 }
 
 /**
- * The part of an export request whose records are not marked written: the request's own text when none is (so
+ * Format 1: the part of an export request whose records are not marked written: the request's own text when none is (so
  * the bytes written are the bytes journaled), else the request rebuilt with only those records; undefined when
  * all are written.
  */
@@ -99,6 +127,16 @@ export function recoverJournals(dir: string, sinks: Partial<Record<AuditSignal, 
   return recoveries;
 }
 
+/** What a journal holds that was never written: export requests, ready for the sink. */
+interface Unwritten {
+  readonly batches: Array<{ signal: AuditSignal; body: string; count: number }>;
+  /** Lines that could not be read: a last line cut short by the kill (the records of that moment). */
+  tornLines: number;
+}
+
+/** Items per recovered request: the SDK's default export batch. */
+const RECOVERY_BATCH = 512;
+
 function recoverOne(file: string, sinks: Partial<Record<AuditSignal, BatchSink>>, reporter: Reporter): Recovery | undefined {
   const lines = readFileNoFollow(file).split("\n");
   let header: Partial<JournalHeader> = {};
@@ -108,43 +146,17 @@ function recoverOne(file: string, sinks: Partial<Record<AuditSignal, BatchSink>>
     // A journal cut short before its header: nothing in it.
   }
   if (isOwnerAlive(header)) return undefined;
-
-  const written = new WrittenRanges();
-  const records: Array<{ signal: AuditSignal; text: string }> = [];
-  let tornLines = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === "") continue;
-    const signal = (["traces", "logs"] as const).find((s) => line.startsWith(recordsLinePrefix(s)));
-    if (signal !== undefined && line.endsWith("}")) {
-      records.push({ signal, text: line.slice(recordsLinePrefix(signal).length, -1) });
-      continue;
-    }
-    try {
-      const mark = JSON.parse(line) as { written?: unknown; first?: unknown; last?: unknown };
-      if ((mark.written === "traces" || mark.written === "logs") && typeof mark.first === "number" && typeof mark.last === "number") {
-        written.add(mark.written, mark.first, mark.last);
-        continue;
-      }
-    } catch {
-      // Below.
-    }
-    tornLines++;
+  if (header.journal !== undefined && header.journal !== 1 && header.journal !== 2) {
+    // A later version's journal: reading it as ours could write garbage into the trail; kept for that version.
+    throw new Error(`journal format ${String(header.journal)} is newer than this version reads (1 and 2); start the version that wrote it once to recover it`);
   }
+  const { batches, tornLines } = header.journal === 1 ? readFormat1(lines) : readFormat2(lines);
 
   const recovered = { traces: 0, logs: 0 };
   let unwritable = 0;
-  for (const { signal, text } of records) {
-    let batch: { body: string; count: number } | undefined;
-    try {
-      batch = unwritten(signal, text, written);
-    } catch {
-      tornLines++;
-      continue;
-    }
-    if (batch === undefined) continue;
-    const sink = sinks[signal];
-    if (sink !== undefined && sink.writeSync(batch).ok) recovered[signal] += batch.count;
+  for (const batch of batches) {
+    const sink = sinks[batch.signal];
+    if (sink !== undefined && sink.writeSync({ body: batch.body, count: batch.count }).ok) recovered[batch.signal] += batch.count;
     else unwritable += batch.count;
   }
   if (unwritable > 0) {
@@ -161,4 +173,121 @@ function recoverOne(file: string, sinks: Partial<Record<AuditSignal, BatchSink>>
     );
   }
   return { file, pid: header.pid, recovered, tornLines };
+}
+
+/** Whether a mark line is a "written" mark; adds it to `written` if so. */
+function readMarkV1(line: string, written: WrittenRanges): boolean {
+  try {
+    const mark = JSON.parse(line) as { written?: unknown; first?: unknown; last?: unknown };
+    if ((mark.written === "traces" || mark.written === "logs") && typeof mark.first === "number" && typeof mark.last === "number") {
+      written.add(mark.written, mark.first, mark.last);
+      return true;
+    }
+  } catch {
+    // Not a mark.
+  }
+  return false;
+}
+
+/** Format 1 (versions before the per-item format): a request per write, written as journaled less what is marked. */
+function readFormat1(lines: readonly string[]): Unwritten {
+  const written = new WrittenRanges();
+  const records: Array<{ signal: AuditSignal; text: string }> = [];
+  const result: Unwritten = { batches: [], tornLines: 0 };
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === "") continue;
+    const signal = (["traces", "logs"] as const).find((s) => line.startsWith(recordsLinePrefixV1(s)));
+    if (signal !== undefined && line.endsWith("}")) records.push({ signal, text: line.slice(recordsLinePrefixV1(signal).length, -1) });
+    else if (!readMarkV1(line, written)) result.tornLines++;
+  }
+  for (const { signal, text } of records) {
+    try {
+      const batch = unwritten(signal, text, written);
+      if (batch !== undefined) result.batches.push({ signal, ...batch });
+    } catch {
+      result.tornLines++;
+    }
+  }
+  return result;
+}
+
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+interface JournaledItem {
+  readonly resource: number;
+  readonly scope: number;
+  readonly text: string;
+  readonly seq: number | undefined;
+}
+
+/** Format 2 (`format.ts`): per-item lines, rebuilt into requests of the exporter's text, in journal order. */
+function readFormat2(lines: readonly string[]): Unwritten {
+  const written = new WrittenRanges();
+  const places = new Map<number, EncodedPlace>();
+  const items: Record<AuditSignal, JournaledItem[]> = { traces: [], logs: [] };
+  const result: Unwritten = { batches: [], tornLines: 0 };
+  // Every entry ends with its newline: a last line without one is cut short, whatever it still parses as (a cut
+  // "written" mark would mark too little, a cut seq too much).
+  const complete = lines.length - 1;
+  if (lines[complete] !== "") result.tornLines++;
+  for (let i = 1; i < complete; i++) {
+    const line = lines[i]!;
+    if (line === "") continue;
+    const f = line.split("\t");
+    if (f.length !== 4) {
+      result.tornLines++;
+      continue;
+    }
+    const [tag, a, b, text] = f as [string, string, string, string];
+    if (tag === TAG.resource || tag === TAG.scope) {
+      if (/^\d+$/.test(a) && isJson(b) && (text === "" || isJson(text))) places.set(Number(a), { text: b, schemaUrl: text });
+      else result.tornLines++;
+    } else if (tag === TAG.traces || tag === TAG.logs) {
+      let item: Json | undefined;
+      try {
+        item = JSON.parse(text) as Json;
+      } catch {
+        // Below.
+      }
+      const [resource, scope] = [Number(a), Number(b)];
+      if (item === undefined || !places.has(resource) || !places.has(scope)) result.tornLines++;
+      else items[tag === TAG.traces ? "traces" : "logs"].push({ resource, scope, text, seq: seqOf(item) });
+    } else if (tag === TAG.written && (a === "traces" || a === "logs") && /^\d+$/.test(b) && /^\d+$/.test(text)) {
+      written.add(a, Number(b), Number(text));
+    } else {
+      result.tornLines++;
+    }
+  }
+  for (const signal of ["traces", "logs"] as const) {
+    const left = items[signal].filter((item) => item.seq === undefined || !written.has(signal, item.seq));
+    for (let start = 0; start < left.length; start += RECOVERY_BATCH) {
+      const batch = left.slice(start, start + RECOVERY_BATCH);
+      result.batches.push({ signal, body: requestLine(signal, groupItems(batch, places)), count: batch.length });
+    }
+  }
+  return result;
+}
+
+/** Items grouped by resource, then by scope, in first-seen order, as the exporter groups a batch. */
+function groupItems(items: readonly JournaledItem[], places: ReadonlyMap<number, EncodedPlace>): EncodedResourceGroup[] {
+  const byResource = new Map<number, Map<number, string[]>>();
+  for (const item of items) {
+    let byScope = byResource.get(item.resource);
+    if (byScope === undefined) byResource.set(item.resource, (byScope = new Map()));
+    const texts = byScope.get(item.scope);
+    if (texts === undefined) byScope.set(item.scope, [item.text]);
+    else texts.push(item.text);
+  }
+  return [...byResource].map(([resource, byScope]) => ({
+    resource: places.get(resource)!,
+    scopes: [...byScope].map(([scope, texts]) => ({ scope: places.get(scope)!, items: texts })),
+  }));
 }
