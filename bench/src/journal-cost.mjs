@@ -145,11 +145,12 @@ export function journalSection(journal, { skipped, batching }) {
       ]),
     ),
     "",
-    "How it writes: the journal collects what is appended and writes it with one `write()` per microtask (a line per signal, an " +
-      "OTLP/JSON request with its resource, and the marks of batches written), not one per record. Items per line and per `write()` " +
-      "are counted in the child (the `write()` calls on the journal's descriptor through a wrapped `fs.writeSync`; the marks' writes " +
-      "included): under LangChain each callback runs in a microtask of its own, so a line holds what one callback ended (a span and its " +
-      "end record are two lines of one write), and every such write pays the encoding of its resource.",
+    "How it writes: the journal collects what is appended and writes it with one `write()` per microtask (a line per span or record " +
+      "holding the exporter's own encoding of it, the resource and each scope once per journal, and the marks of batches written), not " +
+      "one per record. Items per line and per `write()` are counted in the child (the `write()` calls on the journal's descriptor " +
+      "through a wrapped `fs.writeSync`; the marks' writes included): under LangChain each callback runs in a microtask of its own, so " +
+      "a write holds what one callback ended (a span and its end record). The export queues build their requests from the texts the " +
+      "journal encoded, so an item is encoded once with the journal on, as with it off: the journal's extra is the write and its bookkeeping.",
     "",
   );
   if (batching?.error) lines.push(`The journal alone (by items per write): failed: ${batching.error}`, "");
@@ -167,8 +168,8 @@ export function journalSection(journal, { skipped, batching }) {
         ],
       ),
       "",
-      "Alone, the journal costs less per item than inside an app (above), where its encoding competes with the app's own work " +
-        "and garbage; the ratio between the columns is what batching per write would save.",
+      "Alone, an item's cost includes its encoding, which inside the app (above) the export queue then reuses; the ratio between " +
+        "the columns is what batching per write would save.",
       "",
     );
   }

@@ -4,7 +4,18 @@ import type { InstrumentationScope } from "@opentelemetry/core";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { describe, expect, it } from "vitest";
-import { anyValue, encodeLogsLine, encodeTraceLine } from "../src/otlp-json.js";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import {
+  anyValue,
+  attributes,
+  collectorEscapes,
+  encodeLogRecord,
+  encodeLogsLine,
+  encodeSpan,
+  encodeTraceLine,
+  fields,
+  scope as scopeJson,
+} from "../src/otlp-json.js";
 import { EXPECTED_LOGS_LINE, runStartRecord } from "./known-log-record.js";
 import { EXPECTED_LINE, resource, scope, toolSpan } from "./known-span.js";
 
@@ -213,5 +224,73 @@ describe("anyValue", () => {
     [{ a: "x" }, { kvlistValue: { values: [{ key: "a", value: { stringValue: "x" } }] } }],
   ])("%o", (value, expected) => {
     expect(anyValue(value)).toEqual(expected);
+  });
+});
+
+describe("a request put together from its encoded pieces", () => {
+  // The oracle: the request object through JSON.stringify and the collector's escapes, each item standing in as a
+  // placeholder string replaced by the item's own text afterwards.
+  const placed = new Map<string, string>();
+  const rawJSON = (text: string): string => {
+    const key = `@item${placed.size}@`;
+    placed.set(key, text);
+    return key;
+  };
+  const withItems = (json: string): string => json.replace(/"(@item\d+@)"/g, (_m, key: string) => placed.get(key)!);
+
+  it("is the text JSON.stringify gives the whole request: schema URLs, escapes and doubles in resources and scopes", () => {
+    const odd = resourceFromAttributes({ "service.name": "bell\b", ratio: 1e-7 }, { schemaUrl: "https://example.com/\f" });
+    const plain = { name: "app\b", version: "", schemaUrl: "https://opentelemetry.io/schemas/1.37.0" };
+    const spans = [toolSpan(), toolSpan({ resource: odd }), toolSpan({ instrumentationScope: plain }), toolSpan({ resource: odd, instrumentationScope: plain })];
+    const item = (s: ReadableSpan): unknown => rawJSON(encodeSpan(s));
+    const expected = withItems(collectorEscapes(
+      JSON.stringify(
+        fields([
+          [
+            "resourceSpans",
+            [
+              fields([
+                ["resource", fields([["attributes", attributes(resource.attributes)]])],
+                [
+                  "scopeSpans",
+                  [
+                    fields([["scope", scopeJson(scope)], ["spans", [item(spans[0]!)]]]),
+                    fields([["scope", scopeJson(plain)], ["spans", [item(spans[2]!)]], ["schemaUrl", plain.schemaUrl]]),
+                  ],
+                ],
+              ]),
+              fields([
+                ["resource", fields([["attributes", attributes(odd.attributes)]])],
+                [
+                  "scopeSpans",
+                  [
+                    fields([["scope", scopeJson(scope)], ["spans", [item(spans[1]!)]]]),
+                    fields([["scope", scopeJson(plain)], ["spans", [item(spans[3]!)]], ["schemaUrl", plain.schemaUrl]]),
+                  ],
+                ],
+                ["schemaUrl", "https://example.com/\f"],
+              ]),
+            ],
+          ],
+        ]),
+      ),
+    ));
+    const line = encodeTraceLine(spans);
+    expect(line).toBe(expected);
+    expect(line).toContain('"schemaUrl":"https://example.com/\\u000c"}]}');
+    expect(line).toContain('{"key":"ratio","value":{"doubleValue":1e-07}}');
+    expect(encodeLogsLine([runStartRecord({ resource: odd })])).toBe(
+      withItems(collectorEscapes(
+        JSON.stringify({
+          resourceLogs: [
+            {
+              resource: { attributes: attributes(odd.attributes) },
+              scopeLogs: [{ scope: scopeJson(scope), logRecords: [rawJSON(encodeLogRecord(runStartRecord({ resource: odd })))] }],
+              schemaUrl: "https://example.com/\f",
+            },
+          ],
+        }),
+      )),
+    );
   });
 });

@@ -6,7 +6,7 @@ import type { BatchSink } from "../export/sink.js";
 import { readFileNoFollow } from "../files/private-files.js";
 import type { AuditSignal } from "../integrity/canonical.js";
 import { errorText, type Reporter } from "../reporter.js";
-import { requestLine, type EncodedPlace, type EncodedResourceGroup } from "../otlp-json.js";
+import { collectorEscapes, requestLine, type EncodedPlace, type EncodedResourceGroup } from "../otlp-json.js";
 import { isOwnerAlive } from "../spool/owners.js";
 import { JOURNAL_SUFFIX, recordsLinePrefixV1, TAG, type JournalHeader } from "./format.js";
 
@@ -71,9 +71,9 @@ class WrittenRanges {
 }
 
 /**
- * Format 1: the part of an export request whose records are not marked written: the request's own text when none is (so
- * the bytes written are the bytes journaled), else the request rebuilt with only those records; undefined when
- * all are written.
+ * Format 1: the part of an export request whose records are not marked written: the request's own text when none
+ * is (so the bytes written are the bytes journaled), else the request rebuilt with only those records; undefined
+ * when all are written.
  */
 function unwritten(signal: AuditSignal, text: string, written: WrittenRanges): { body: string; count: number } | undefined {
   const request = JSON.parse(text) as Json;
@@ -93,7 +93,8 @@ function unwritten(signal: AuditSignal, text: string, written: WrittenRanges): {
     }
   }
   if (kept === 0) return undefined;
-  return { body: kept === total ? text : JSON.stringify(request), count: kept };
+  // Re-escaped as the collector escapes (parsing undid it); a double's exponent may lose its padding (1e-7).
+  return { body: kept === total ? text : collectorEscapes(JSON.stringify(request)), count: kept };
 }
 
 /** What one recovery did. */
