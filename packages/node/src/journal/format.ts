@@ -33,8 +33,9 @@ export const resourceLine = (index: number, place: EncodedPlace): string => `R\t
 
 export const scopeLine = (index: number, place: EncodedPlace): string => `S\t${index}\t${place.text}\t${place.schemaUrl}\n`;
 
-export const itemLine = (signal: AuditSignal, resource: number, scope: number, text: string): string =>
-  `${signal === "traces" ? "T" : "L"}\t${resource}\t${scope}\t${text}\n`;
+/** An item's line up to its JSON text (which follows, then the newline). */
+export const itemLinePrefix = (signal: AuditSignal, resource: number, scope: number): string =>
+  `${signal === "traces" ? "T" : "L"}\t${resource}\t${scope}\t`;
 
 export const writtenLine = (signal: AuditSignal, first: number, last: number): string => `W\t${signal}\t${first}\t${last}\n`;
 

@@ -11,9 +11,13 @@ import type { AuditSignal } from "../integrity/canonical.js";
 import { encodeLine, encodeLogRecord, encodeResource, encodeScope, encodeSpan, scopeKey } from "../otlp-json.js";
 import { errorText, type Reporter } from "../reporter.js";
 import { ownerRecord } from "../spool/owners.js";
-import { itemLine, JOURNAL_SUFFIX, JOURNAL_VERSION, resourceLine, scopeLine, writtenLine, type JournalHeader } from "./format.js";
+import { itemLinePrefix, JOURNAL_SUFFIX, JOURNAL_VERSION, resourceLine, scopeLine, writtenLine, type JournalHeader } from "./format.js";
 
 type Item = ReadableSpan | ReadWriteLogRecord;
+
+/** The journal's write buffer starts at 64 KiB and grows to 1 MiB at most (a larger write gets a buffer of its own). */
+const INITIAL_BUFFER_BYTES = 64 * 1024;
+const MAX_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * The write-ahead journal of one process (`LANGCHAIN_OTEL_JOURNAL=sync`), for what JavaScript never sees: SIGKILL,
@@ -37,12 +41,15 @@ export class Journal implements QueueJournal<Item> {
   private readonly _pending: { traces: ReadableSpan[]; logs: ReadWriteLogRecord[] } = { traces: [], logs: [] };
   private _written = "";
   private _scheduled = false;
+  /** The strings of the write being put together (reused). */
+  private readonly _pieces: string[] = [];
   /** Each item's JSON text, for the export request (items die with their batch, their texts with them). */
   private readonly _texts = new WeakMap<Item, string>();
   /** The index of each resource and scope (by its grouping key) already in the journal. */
   private readonly _resources = new Map<Resource, number>();
   private readonly _scopes = new Map<string, number>();
   private _places = 0;
+  private _buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   private readonly _flush = (): void => {
     this._scheduled = false;
     this.flushSync();
@@ -59,7 +66,7 @@ export class Journal implements QueueJournal<Item> {
     const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     this._fd = openSync(this.path, flags, modes.file);
     const header: JournalHeader = { journal: JOURNAL_VERSION, ...ownerRecord(), chain: chainId };
-    this._write(JSON.stringify(header) + "\n");
+    this._write([JSON.stringify(header) + "\n"]);
   }
 
   append(signal: AuditSignal, item: Item): void {
@@ -83,14 +90,15 @@ export class Journal implements QueueJournal<Item> {
   flushSync(): void {
     if (this._fd === undefined) return;
     const { traces, logs } = this._pending;
-    let text = "";
-    for (const span of traces) text += this._entry("traces", span);
-    for (const record of logs) text += this._entry("logs", record);
-    text += this._written;
+    const pieces = this._pieces;
+    for (const span of traces) this._entry("traces", span, pieces);
+    for (const record of logs) this._entry("logs", record, pieces);
+    if (this._written !== "") pieces.push(this._written);
     this._pending.traces = [];
     this._pending.logs = [];
     this._written = "";
-    if (text !== "") this._write(text);
+    if (pieces.length > 0) this._write(pieces);
+    pieces.length = 0;
   }
 
   /** Everything is written where it belongs: closes and removes the journal. */
@@ -118,9 +126,8 @@ export class Journal implements QueueJournal<Item> {
     return text;
   }
 
-  /** An item's line, after the lines of its resource and scope when they are new to the journal. */
-  private _entry(signal: AuditSignal, item: Item): string {
-    let head = "";
+  /** Adds an item's line to `pieces`, after the lines of its resource and scope when they are new to the journal. */
+  private _entry(signal: AuditSignal, item: Item, pieces: string[]): void {
     try {
       const text = this._textOf(signal, item);
       let resource = this._resources.get(item.resource);
@@ -129,19 +136,19 @@ export class Journal implements QueueJournal<Item> {
         resource = this._places++;
         // A resource still waiting for attributes is written again with the next item, as it is then.
         if (item.resource.asyncAttributesPending !== true) this._resources.set(item.resource, resource);
-        head += line;
+        pieces.push(line);
       }
       const key = scopeKey(item.instrumentationScope);
       let scope = this._scopes.get(key);
       if (scope === undefined) {
         const line = scopeLine(this._places, encodeScope(item.instrumentationScope));
         this._scopes.set(key, (scope = this._places++));
-        head += line;
+        pieces.push(line);
       }
-      return head + itemLine(signal, resource, scope, text);
+      // The item's text goes in as it is: concatenated into the line, it would be copied once more to flatten it.
+      pieces.push(itemLinePrefix(signal, resource, scope), text, "\n");
     } catch (err) {
       diag.error("could not encode a record for the journal", err);
-      return head;
     }
   }
 
@@ -151,10 +158,33 @@ export class Journal implements QueueJournal<Item> {
     queueMicrotask(this._flush);
   }
 
-  private _write(text: string): void {
-    if (this._fd === undefined) return;
+  /** Writes `pieces` with one `write()` (more only past {@link MAX_BUFFER_BYTES}). */
+  private _write(pieces: readonly string[]): void {
+    const fd = this._fd;
+    if (fd === undefined) return;
     try {
-      writeAll(this._fd, Buffer.from(text, "utf8"));
+      let offset = 0;
+      for (const piece of pieces) {
+        // A UTF-16 code unit is at most 3 bytes of UTF-8: measured only when the buffer might be too small.
+        if (offset + piece.length * 3 > this._buffer.length) {
+          const size = Buffer.byteLength(piece, "utf8");
+          if (offset + size > this._buffer.length) {
+            if (offset + size <= MAX_BUFFER_BYTES) this._grow(offset + size, offset);
+            else {
+              // Past the largest buffer: what it holds is written first, and a piece larger than it on its own.
+              writeAll(fd, this._buffer.subarray(0, offset));
+              offset = 0;
+              if (size > MAX_BUFFER_BYTES) {
+                writeAll(fd, Buffer.from(piece, "utf8"));
+                continue;
+              }
+              if (size > this._buffer.length) this._grow(size, 0);
+            }
+          }
+        }
+        offset += this._buffer.write(piece, offset);
+      }
+      writeAll(fd, this._buffer.subarray(0, offset));
     } catch (err) {
       // A journal that cannot be written protects nothing more; the export path carries on without it.
       this._reporter.say(
@@ -164,6 +194,13 @@ export class Journal implements QueueJournal<Item> {
       );
       this._close();
     }
+  }
+
+  /** A larger write buffer (a power of two, at most {@link MAX_BUFFER_BYTES}) keeping the first `keep` bytes. */
+  private _grow(needed: number, keep: number): void {
+    const next = Buffer.allocUnsafe(Math.min(MAX_BUFFER_BYTES, 2 ** Math.ceil(Math.log2(needed))));
+    this._buffer.copy(next, 0, 0, keep);
+    this._buffer = next;
   }
 
   private _close(): void {
