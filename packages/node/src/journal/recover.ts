@@ -135,8 +135,12 @@ interface Unwritten {
   tornLines: number;
 }
 
-/** Items per recovered request: the SDK's default export batch. */
+/**
+ * Items per recovered request: the SDK's default export batch, and at most 4 Mi characters of items (well inside a
+ * collector's default 20 MiB request body), as a replayed spool file is sent whole.
+ */
 const RECOVERY_BATCH = 512;
+const RECOVERY_BATCH_CHARS = 4 * 1024 * 1024;
 
 function recoverOne(file: string, sinks: Partial<Record<AuditSignal, BatchSink>>, reporter: Reporter): Recovery | undefined {
   const lines = readFileNoFollow(file).split("\n");
@@ -268,11 +272,20 @@ function readFormat2(lines: readonly string[]): Unwritten {
     }
   }
   for (const signal of ["traces", "logs"] as const) {
-    const left = items[signal].filter((item) => item.seq === undefined || !written.has(signal, item.seq));
-    for (let start = 0; start < left.length; start += RECOVERY_BATCH) {
-      const batch = left.slice(start, start + RECOVERY_BATCH);
-      result.batches.push({ signal, body: requestLine(signal, groupItems(batch, places)), count: batch.length });
+    let batch: JournaledItem[] = [];
+    let chars = 0;
+    const flush = (): void => {
+      if (batch.length > 0) result.batches.push({ signal, body: requestLine(signal, groupItems(batch, places)), count: batch.length });
+      batch = [];
+      chars = 0;
+    };
+    for (const item of items[signal]) {
+      if (item.seq !== undefined && written.has(signal, item.seq)) continue;
+      if (batch.length === RECOVERY_BATCH || (batch.length > 0 && chars + item.text.length > RECOVERY_BATCH_CHARS)) flush();
+      batch.push(item);
+      chars += item.text.length;
     }
+    flush();
   }
   return result;
 }

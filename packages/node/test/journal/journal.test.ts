@@ -81,6 +81,21 @@ describe("the journal", () => {
     expect(existsSync(journal.path)).toBe(false);
   });
 
+  it("writes a microtask's items whole however large: past its 64 KiB buffer, and past 1 MiB", async () => {
+    const big = (seq: number, chars: number): ReadableSpan =>
+      span(seq, { attributes: { "audit.seq": seq, "langchain.output": "é€😀x".repeat(Math.ceil(chars / 5)).slice(0, chars) } });
+    const spans = [big(1, 40_000), big(2, 40_000), big(3, 400_000), big(4, 900_000), big(5, 10)];
+    const journal = new Journal(journalDir(), "chain-1", reporter);
+    for (const s of spans) journal.append("traces", s);
+    await null;
+    expect(lines(journal.path).filter((line) => line.startsWith("T\t"))).toEqual(spans.map((s) => `T\t0\t1\t${encodeSpan(s)}`));
+    journal.closeKeep();
+
+    const to = sinks();
+    recoverJournals(journalDir(), to, reporter);
+    expect(to.read("traces")).toBe(encodeTraceLine(spans) + "\n");
+  });
+
   it("builds the export queue's requests from the texts it journaled: what is exported is what was journaled", async () => {
     const journal = new Journal(journalDir(), "chain-1", reporter);
     const spans = [span(1), span(2)];
@@ -135,6 +150,20 @@ describe("recovery", () => {
     const to = sinks();
     recoverJournals(journalDir(), to, reporter);
     expect(to.read("traces")).toBe(encodeTraceLine(spans) + "\n");
+  });
+
+  it("recovers in requests of 512 items at most, and of 4 Mi characters of items at most", async () => {
+    const small = Array.from({ length: 1030 }, (_, i) => span(i + 1));
+    const large = [1, 2, 3].map((seq) => record(seq, { body: "x".repeat(1_500_000) }));
+    const journal = new Journal(journalDir(), "chain-1", reporter);
+    for (const s of small) journal.append("traces", s);
+    for (const r of large) journal.append("logs", r);
+    journal.closeKeep();
+
+    const to = sinks();
+    recoverJournals(journalDir(), to, reporter);
+    expect(to.read("traces")).toBe([small.slice(0, 512), small.slice(512, 1024), small.slice(1024)].map((b) => encodeTraceLine(b) + "\n").join(""));
+    expect(to.read("logs")).toBe([large.slice(0, 2), large.slice(2)].map((b) => encodeLogsLine(b) + "\n").join(""));
   });
 
   it("takes a last line cut short by the kill for torn, and writes the rest", async () => {
