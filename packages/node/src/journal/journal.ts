@@ -2,7 +2,7 @@
 import { closeSync, constants, openSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Resource } from "@opentelemetry/resources";
-import type { ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { diag } from "../diag.js";
 import type { QueueJournal } from "../export/export-queue.js";
@@ -13,7 +13,7 @@ import { errorText, type Reporter } from "../reporter.js";
 import { ownerRecord } from "../spool/owners.js";
 import { itemLinePrefix, JOURNAL_SUFFIX, JOURNAL_VERSION, resourceLine, scopeLine, writtenLine, type JournalHeader } from "./format.js";
 
-type Item = ReadableSpan | ReadWriteLogRecord;
+type Item = ReadableSpan | ReadableLogRecord;
 
 /** The journal's write buffer starts at 64 KiB and grows to 1 MiB at most (a larger write gets a buffer of its own). */
 const INITIAL_BUFFER_BYTES = 64 * 1024;
@@ -38,7 +38,7 @@ export class Journal implements QueueJournal<Item> {
   readonly path: string;
   private readonly _reporter: Reporter;
   private _fd: number | undefined;
-  private readonly _pending: { traces: ReadableSpan[]; logs: ReadWriteLogRecord[] } = { traces: [], logs: [] };
+  private readonly _pending: { traces: ReadableSpan[]; logs: ReadableLogRecord[] } = { traces: [], logs: [] };
   private _written = "";
   private _scheduled = false;
   /** The strings of the write being put together (reused). */
@@ -81,7 +81,7 @@ export class Journal implements QueueJournal<Item> {
 
   /** The OTLP/JSON request for a batch of the export queue, from the items' texts (encoded here if not yet). */
   encodeBatch(signal: "traces", items: readonly ReadableSpan[]): string;
-  encodeBatch(signal: "logs", items: readonly ReadWriteLogRecord[]): string;
+  encodeBatch(signal: "logs", items: readonly ReadableLogRecord[]): string;
   encodeBatch(signal: AuditSignal, items: readonly Item[]): string {
     return encodeLine(signal, items, (item) => this._textOf(signal, item));
   }
@@ -120,7 +120,7 @@ export class Journal implements QueueJournal<Item> {
   private _textOf(signal: AuditSignal, item: Item): string {
     let text = this._texts.get(item);
     if (text === undefined) {
-      text = signal === "traces" ? encodeSpan(item as ReadableSpan) : encodeLogRecord(item as ReadWriteLogRecord);
+      text = signal === "traces" ? encodeSpan(item as ReadableSpan) : encodeLogRecord(item as ReadableLogRecord);
       this._texts.set(item, text);
     }
     return text;

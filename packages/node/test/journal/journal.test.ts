@@ -13,7 +13,7 @@ import { recoverJournals } from "../../src/journal/recover.js";
 import { encodeLogRecord, encodeLogsLine, encodeResource, encodeSpan, encodeTraceLine } from "../../src/otlp-json.js";
 import { Reporter } from "../../src/reporter.js";
 import { runStartRecord } from "../known-log-record.js";
-import { resource, scope, toolSpan } from "../known-span.js";
+import { resource, toolSpan } from "../known-span.js";
 
 // The write-ahead journal on its own: what it writes, and what the next start makes of it. The sinks are the
 // distro's own audit files (FileSink over JsonLinesFile) in a temporary directory.
