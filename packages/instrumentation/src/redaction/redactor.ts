@@ -58,7 +58,10 @@ let copyBytes: Buffer | undefined;
 function ownCopy(text: string): string {
   if (copyBytes === undefined || text.length > copyBytes.length) copyBytes = Buffer.allocUnsafe(Math.max(text.length, WINDOW + WINDOW_MARGIN));
   const written = copyBytes.write(text, "latin1");
-  return copyBytes.toString("latin1", 0, written);
+  const copy = copyBytes.toString("latin1", 0, written);
+  // As for keyed digests (hmac.ts): no copy of a payload outlives the call in a buffer of ours.
+  copyBytes.fill(0, 0, written);
+  return copy;
 }
 /** How two consecutive strings are joined for the junction scan: as typed across a boundary, or as two words. */
 const JOINERS = ["", " "] as const;
