@@ -8,22 +8,12 @@
 // difference (the first ones are printed).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { registerHooks } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+// The sources import "./x.js": mapped to the ".ts" files next to them.
+import "../../packages/instrumentation/test/redaction/ts-sources.mjs";
 
-// The sources import "./x.js": map those to the ".ts" files next to them.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (error) {
-      if (specifier.startsWith(".") && specifier.endsWith(".js")) return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      throw error;
-    }
-  },
-});
 
 const { values: args } = parseArgs({
   options: {

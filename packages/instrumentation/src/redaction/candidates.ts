@@ -18,6 +18,8 @@
  * nothing worth reading. A run found is read once, whole; later probes inside it are skipped.
  */
 
+import { CLOSE_PAREN, isDigitCode, isWordCode, OPEN_PAREN, PLUS, SPACE } from "./char-codes.js";
+
 /** Candidate start positions of each number detector, in increasing order (undefined: none). */
 export interface Candidates {
   card: number[] | undefined;
@@ -44,14 +46,8 @@ function isNumberAt(text: string, i: number): boolean {
   return c < 128 && NUMBER_CHARS[c] === 1;
 }
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isWord = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isSeparator = (c: number): boolean => c === 32 || c === 46 || c === 47 || c === 45;
 
-const PLUS = 43;
-const OPEN_PAREN = 40;
-const CLOSE_PAREN = 41;
-const SPACE = 32;
 const ZERO = 48;
 const ONE = 49;
 const TWO = 50;
@@ -65,9 +61,9 @@ function push(list: number[] | undefined, value: number): number[] {
 
 /** End of the digit group after one separator at `at` (a digit must follow it), or -1. */
 function nextGroup(text: string, at: number): number {
-  if (at + 1 >= text.length || !isSeparator(text.charCodeAt(at)) || !isDigit(text.charCodeAt(at + 1))) return -1;
+  if (at + 1 >= text.length || !isSeparator(text.charCodeAt(at)) || !isDigitCode(text.charCodeAt(at + 1))) return -1;
   let end = at + 2;
-  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  while (end < text.length && isDigitCode(text.charCodeAt(end))) end++;
   return end;
 }
 
@@ -88,7 +84,7 @@ function ssnGroups(text: string, end: number): boolean {
   const second = nextGroup(text, end);
   if (second === -1 || second - end - 1 !== 2) return false;
   const third = nextGroup(text, second);
-  return third !== -1 && third - second - 1 === 4 && (third === text.length || !isWord(text.charCodeAt(third)));
+  return third !== -1 && third - second - 1 === 4 && (third === text.length || !isWordCode(text.charCodeAt(third)));
 }
 
 /** Length of the digit group after one separator at `at` (0 when there is none). */
@@ -101,7 +97,7 @@ function groupLength(text: string, at: number): number {
 function exchange(text: string, at: number): boolean {
   if (at >= text.length || text.charCodeAt(at) < TWO || text.charCodeAt(at) > 57) return false;
   let end = at + 1;
-  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  while (end < text.length && isDigitCode(text.charCodeAt(end))) end++;
   return end - at === 3 && groupLength(text, end) >= 4;
 }
 
@@ -109,7 +105,7 @@ function exchange(text: string, at: number): boolean {
 function area(text: string, at: number): boolean {
   if (at >= text.length || text.charCodeAt(at) < TWO || text.charCodeAt(at) > 57) return false;
   let end = at + 1;
-  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  while (end < text.length && isDigitCode(text.charCodeAt(end))) end++;
   return end - at === 3 && end + 1 < text.length && isSeparator(text.charCodeAt(end)) && exchange(text, end + 1);
 }
 
@@ -117,7 +113,7 @@ function area(text: string, at: number): boolean {
 function parenthesisedArea(text: string, at: number): boolean {
   if (text.charCodeAt(at) !== OPEN_PAREN || at + 5 > text.length) return false;
   const c = text.charCodeAt(at + 1);
-  if (c < TWO || c > 57 || !isDigit(text.charCodeAt(at + 2)) || !isDigit(text.charCodeAt(at + 3)) || text.charCodeAt(at + 4) !== CLOSE_PAREN) return false;
+  if (c < TWO || c > 57 || !isDigitCode(text.charCodeAt(at + 2)) || !isDigitCode(text.charCodeAt(at + 3)) || text.charCodeAt(at + 4) !== CLOSE_PAREN) return false;
   // " ?" is greedy: with the space first; without it, a digit would have to follow ")" directly.
   return exchange(text, text.charCodeAt(at + 5) === SPACE ? at + 6 : at + 5);
 }
@@ -134,7 +130,7 @@ function digitRun(text: string, start: number, end: number, out: Candidates, car
   if (prev === PLUS && first >= ONE) out.phone = push(out.phone, start - 1);
   else if (prev === OPEN_PAREN && parenthesisedArea(text, start - 1)) out.phone = push(out.phone, start - 1);
   // Every other start is a digit after a word boundary.
-  if (isWord(prev)) return;
+  if (isWordCode(prev)) return;
   // Card: \b\d{4}[ ./-] then 4, 4 and 4+ or 6 and 4+ digits, each group after one separator; or \b[2-6]\d{12,18}.
   if (card && ((length === 4 && cardGroups(text, end)) || (length >= 13 && first >= TWO && first <= SIX))) out.card = push(out.card, start);
   // SSN: \b\d{3}[ ./-]\d{2}[ ./-]\d{4}\b.
@@ -156,12 +152,12 @@ function numberRun(text: string, start: number, end: number, digits: number, out
   const card = digits >= MIN_CARD_DIGITS;
   const ssn = digits >= MIN_SSN_DIGITS;
   for (let i = start; i < end; ) {
-    if (!isDigit(text.charCodeAt(i))) {
+    if (!isDigitCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
     const from = i;
-    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    while (i < end && isDigitCode(text.charCodeAt(i))) i++;
     digitRun(text, from, i, out, card, ssn);
   }
 }
@@ -181,16 +177,16 @@ export function findCandidates(text: string): Candidates {
     if (c >= 128 || NUMBER_CHARS[c] === 0) continue;
     if (!isNumberAt(text, probe - 4) && !isNumberAt(text, probe + 4)) continue;
     // Read the run whole, counting its digits.
-    let digits = isDigit(c) ? 1 : 0;
+    let digits = isDigitCode(c) ? 1 : 0;
     let start = probe;
     while (start > runEnd && (c = text.charCodeAt(start - 1)) < 128 && NUMBER_CHARS[c] === 1) {
       start--;
-      if (isDigit(c)) digits++;
+      if (isDigitCode(c)) digits++;
     }
     let end = probe + 1;
     while (end < length && (c = text.charCodeAt(end)) < 128 && NUMBER_CHARS[c] === 1) {
       end++;
-      if (isDigit(c)) digits++;
+      if (isDigitCode(c)) digits++;
     }
     runEnd = end;
     if (digits >= MIN_PHONE_DIGITS) numberRun(text, start, end, digits, (out ??= { card: undefined, ssn: undefined, phone: undefined }));

@@ -37,6 +37,7 @@
 
 import { ibanValid, isBasicCredentials, isHighEntropySecret, isJwtHeader, looksRandom, luhnValid, usSsnValid } from "./checks.js";
 import { findCandidates, type Candidates } from "./candidates.js";
+import { BACKSLASH, COMMA, DASH, DOT, EQUALS, isAlnumCode, isDigitCode, isLowerCode, isUpperCode, isWordCode, PLUS, SLASH, SPACE } from "./char-codes.js";
 import type { Findings } from "./findings.js";
 
 /** The kinds the built-in detectors report (the values the `detectors` option accepts). */
@@ -81,20 +82,6 @@ export interface Detector {
 }
 
 const code = (text: string, i: number): number => (i >= 0 && i < text.length ? text.charCodeAt(i) : -1);
-const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
-const isUpperCode = (c: number): boolean => c >= 65 && c <= 90;
-const isLowerCode = (c: number): boolean => c >= 97 && c <= 122;
-const isAlnumCode = (c: number): boolean => isDigitCode(c) || isUpperCode(c) || isLowerCode(c);
-const isWordCode = (c: number): boolean => isAlnumCode(c) || c === 95; /* _ */
-
-const DOT = 46;
-const DASH = 45;
-const PLUS = 43;
-const SLASH = 47;
-const COMMA = 44;
-const SPACE = 32;
-const EQUALS = 61;
-const BACKSLASH = 92;
 
 /** End of the run of characters accepted by `accept`, starting at `from` (and ending by `limit`). */
 function runEnd(text: string, from: number, accept: (c: number) => boolean, limit = text.length): number {

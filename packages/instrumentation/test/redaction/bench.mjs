@@ -2,21 +2,8 @@
 // Micro-benchmark of payload redaction (not a test; speed is never asserted).
 //   node packages/instrumentation/test/redaction/bench.mjs
 // Prints nanoseconds per KiB of input for clean text, text with secrets and a message tree.
-// Runs the TypeScript sources directly: Node strips the types, and the hook below maps the
-// sources' ".js" import specifiers to the ".ts" files next to them.
-
-import { registerHooks } from "node:module";
-
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (error) {
-      if (specifier.startsWith(".") && specifier.endsWith(".js")) return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      throw error;
-    }
-  },
-});
+// Runs the TypeScript sources directly (ts-sources.mjs maps their ".js" specifiers to the ".ts" files).
+import "./ts-sources.mjs";
 
 const { Redactor } = await import("../../src/redaction/index.ts");
 
