@@ -118,7 +118,21 @@ export function withoutComment(text: string): string {
  */
 export const POLICIES: ReadonlyMap<string, Policy> = new Map<string, Policy>([
   ["bash scripts/test.sh", { kind: "skip", reason: "the suite this test is part of", check: fileExists("scripts/test.sh") }],
-  ["pnpm bench", { kind: "skip", reason: "6-10 minutes of measurement, run by hand (BENCHMARKS.md)", check: rootScript("bench") }],
+  ["pnpm bench", { kind: "skip", reason: "about 20 minutes of measurement, run by hand (BENCHMARKS.md)", check: rootScript("bench") }],
+  [
+    "pnpm bench --no-throughput --no-profile --no-redaction --no-signing --modes none,ours-redacted,ours-journal,ours-distro-no-exit-hooks --out /tmp/bench-exit.md",
+    {
+      kind: "skip",
+      reason: "about 10 minutes of measurement (the journal and the exit drain), run by hand",
+      check: () => {
+        rootScript("bench")();
+        const modes = readFileSync(path.join(REPO_ROOT, "bench/src/modes/distro.mjs"), "utf8");
+        for (const id of ["ours-journal", "ours-distro-no-exit-hooks"]) {
+          if (!modes.includes(`id: "${id}"`)) throw new Error(`bench has no mode ${id}`);
+        }
+      },
+    },
+  ],
   [
     "pnpm bench --quick",
     {
