@@ -60,6 +60,17 @@ export function readFileLogRecords(file: string): FileLogRecord[] {
   return readItems<FileLogRecord>(file, "resourceLogs", "scopeLogs", "logRecords");
 }
 
+/** The attributes of a span or log record as OTLP/JSON writes them. */
+export type FileAttributes = Array<{ key: string; value: Record<string, unknown> }> | undefined;
+
+/** The value of attribute `key`: its string, or its integer as a number (OTLP/JSON writes int64 as a string). */
+export function attributeOf(attributes: FileAttributes, key: string): string | number | undefined {
+  const value = attributes?.find((a) => a.key === key)?.value;
+  if (value === undefined) return undefined;
+  if (typeof value["stringValue"] === "string") return value["stringValue"];
+  return value["intValue"] === undefined ? undefined : Number(value["intValue"]);
+}
+
 /** Span ID for a run: the low 64 bits of its UUID. */
 export const spanIdOf = (runId: string): string => runId.replaceAll("-", "").slice(16);
 /** Trace ID for a root run: its full UUID as hex. */

@@ -6,7 +6,7 @@
 // figure is measured here and given in the README).
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PACKAGE_DIR, assertBuilt, cleanEnv, createFixtureApp, readFileLogRecords, readFileSpans, runNode } from "./helpers.js";
+import { PACKAGE_DIR, assertBuilt, attributeOf, cleanEnv, createFixtureApp, readFileLogRecords, readFileSpans, runNode } from "./helpers.js";
 // The redaction tests' seeded source (mulberry32): one generator for every test that needs replayable randomness.
 import { seeded } from "../../instrumentation/test/redaction/generators.js";
 
@@ -34,8 +34,6 @@ beforeAll(() => {
 });
 afterAll(() => app?.remove());
 
-type Attributes = Array<{ key: string; value: Record<string, unknown> }> | undefined;
-const str = (attributes: Attributes, key: string): string | undefined => attributes?.find((a) => a.key === key)?.value?.["stringValue"] as string | undefined;
 
 interface Killed {
   /** Requests that returned before the kill (the child printed them), per kill. */
@@ -86,7 +84,7 @@ async function killRepeatedly(journal: "sync" | "off", seed: number): Promise<Ki
   else expect(last.stderr).toBe("");
 
   const spans = readFileSpans(path.join(dir, "audit", "traces.jsonl")).map((s) => `span ${s.name}`);
-  const records = readFileLogRecords(path.join(dir, "audit", "logs.jsonl")).map((r) => `${r.eventName} ${str(r.attributes, "langchain.run_name")}`);
+  const records = readFileLogRecords(path.join(dir, "audit", "logs.jsonl")).map((r) => `${r.eventName} ${attributeOf(r.attributes, "langchain.run_name")}`);
   const counts = new Map<string, number>();
   for (const key of [...spans, ...records]) counts.set(key, (counts.get(key) ?? 0) + 1);
   let lost = 0;

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VECTOR_PRIVATE_KEY_PEM, VECTOR_PUBLIC_KEY_PEM } from "./integrity/fixtures.js";
-import { PACKAGE_DIR, assertBuilt, cleanEnv, createFixtureApp, readFileLogRecords, readFileSpans, runNode, type ChildResult } from "./helpers.js";
+import { PACKAGE_DIR, assertBuilt, attributeOf, cleanEnv, createFixtureApp, type FileAttributes, readFileLogRecords, readFileSpans, runNode, type ChildResult } from "./helpers.js";
 
 // Every way a process ends while JavaScript still runs, in a real app (the register entry, the built package),
 // on LangChain's ESM build and on its CommonJS build: the audit trail must hold every completed run (its span,
@@ -53,21 +53,16 @@ async function end(entry: "ending.mjs" | "ending.cjs", ending: Ending): Promise<
   return { child, auditDir };
 }
 
-type Attributes = Array<{ key: string; value: Record<string, unknown> }> | undefined;
-const attr = (attributes: Attributes, key: string): unknown => {
-  const value = attributes?.find((a) => a.key === key)?.value;
-  return value?.["stringValue"] ?? (value?.["intValue"] === undefined ? undefined : Number(value["intValue"]));
-};
 
 /** Counts of what the trail holds, by kind, and the repeats (same chain and seq twice). */
 function trail(auditDir: string) {
   const spans = readFileSpans(path.join(auditDir, "traces.jsonl"));
   const records = readFileLogRecords(path.join(auditDir, "logs.jsonl"));
   const count = (keys: string[]) => keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
-  const seqs = (items: Array<{ attributes?: Attributes }>) => items.map((i) => `${attr(i.attributes, "audit.chain")}/${attr(i.attributes, "audit.seq")}`);
+  const seqs = (items: Array<{ attributes?: FileAttributes }>) => items.map((i) => `${attributeOf(i.attributes, "audit.chain")}/${attributeOf(i.attributes, "audit.seq")}`);
   return {
-    spans: count(spans.map((s) => [s.name, s.status.code === 2 ? "ERROR" : "OK", attr(s.attributes, "error.type"), attr(s.attributes, "langchain.exit.reason")].join(" "))),
-    records: count(records.map((r) => [r.eventName, attr(r.attributes, "error.type"), attr(r.attributes, "langchain.exit.reason")].join(" "))),
+    spans: count(spans.map((s) => [s.name, s.status.code === 2 ? "ERROR" : "OK", attributeOf(s.attributes, "error.type"), attributeOf(s.attributes, "langchain.exit.reason")].join(" "))),
+    records: count(records.map((r) => [r.eventName, attributeOf(r.attributes, "error.type"), attributeOf(r.attributes, "langchain.exit.reason")].join(" "))),
     repeats: [spans, records].reduce((n, items) => n + items.length - new Set(seqs(items)).size, 0),
   };
 }

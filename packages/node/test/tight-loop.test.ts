@@ -5,7 +5,7 @@
 // verify says OK with every chain complete.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PACKAGE_DIR, assertBuilt, cleanEnv, createFixtureApp, readFileLogRecords, readFileSpans, runNode } from "./helpers.js";
+import { PACKAGE_DIR, assertBuilt, attributeOf, cleanEnv, createFixtureApp, readFileLogRecords, readFileSpans, runNode, type FileAttributes } from "./helpers.js";
 
 const AUDIT_CLI = path.join(PACKAGE_DIR, "..", "audit-cli", "dist", "bin.js");
 const RUNS = 200_000;
@@ -19,8 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => app?.remove());
 
-type Attributes = Array<{ key: string; value: Record<string, unknown> }> | undefined;
-const seqOf = (attributes: Attributes): number => Number(attributes?.find((a) => a.key === "audit.seq")?.value?.["intValue"]);
+const seqOf = (attributes: FileAttributes): number => Number(attributeOf(attributes, "audit.seq"));
 
 describe("a loop of 200,000 runs that never yields", { timeout: BUDGET_MILLIS }, () => {
   it("loses nothing by default: 200,000 spans, 200,000 start and 200,000 end records, seq 1..n, verify OK", async () => {
