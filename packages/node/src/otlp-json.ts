@@ -197,13 +197,17 @@ export function scope(sc: Scope): JsonObject {
   ]);
 }
 
-/** Items grouped by resource (by identity), then by scope (name, version, schema URL), in first-seen order. */
-function groupByResourceAndScope<T extends Instrumented>(items: readonly T[]): Map<Resource, Map<string, T[]>> {
-  const byResource = new Map<Resource, Map<string, T[]>>();
+/**
+ * Items grouped by their resource, then by their scope, each level keyed by what `resourceOf` / `scopeOf` give, in
+ * first-seen order: how an export request groups a batch (and how recovery regroups journaled items).
+ */
+export function groupByResourceAndScope<T, R, S>(items: readonly T[], resourceOf: (item: T) => R, scopeOf: (item: T) => S): Map<R, Map<S, T[]>> {
+  const byResource = new Map<R, Map<S, T[]>>();
   for (const item of items) {
-    let byScope = byResource.get(item.resource);
-    if (byScope === undefined) byResource.set(item.resource, (byScope = new Map()));
-    const key = scopeKey(item.instrumentationScope);
+    const resource = resourceOf(item);
+    let byScope = byResource.get(resource);
+    if (byScope === undefined) byResource.set(resource, (byScope = new Map()));
+    const key = scopeOf(item);
     const group = byScope.get(key);
     if (group === undefined) byScope.set(key, [item]);
     else group.push(item);
@@ -304,7 +308,8 @@ export function requestLine(signal: "traces" | "logs", groups: readonly EncodedR
 /** One signal's export request line: grouped by resource, then by scope, each item's text from `encodeItem`. */
 export function encodeLine<T extends Instrumented>(signal: "traces" | "logs", items: readonly T[], encodeItem: (item: T) => string): string {
   const groups: EncodedResourceGroup[] = [];
-  for (const [resource, byScope] of groupByResourceAndScope(items)) {
+  // By resource identity, then by scope name, version and schema URL.
+  for (const [resource, byScope] of groupByResourceAndScope(items, (item) => item.resource, (item) => scopeKey(item.instrumentationScope))) {
     const scopes: EncodedScopeGroup[] = [];
     for (const group of byScope.values()) scopes.push({ scope: encodeScope(group[0]!.instrumentationScope), items: group.map(encodeItem) });
     groups.push({ resource: encodeResource(resource), scopes });

@@ -6,7 +6,7 @@ import type { BatchSink } from "../export/sink.js";
 import { readFileNoFollow } from "../files/private-files.js";
 import type { AuditSignal } from "../integrity/canonical.js";
 import { errorText, type Reporter } from "../reporter.js";
-import { collectorEscapes, requestLine, type EncodedPlace, type EncodedResourceGroup } from "../otlp-json.js";
+import { collectorEscapes, groupByResourceAndScope, requestLine, type EncodedPlace, type EncodedResourceGroup } from "../otlp-json.js";
 import { isOwnerAlive } from "../spool/owners.js";
 import { JOURNAL_SUFFIX, recordsLinePrefixV1, TAG, type JournalHeader } from "./format.js";
 
@@ -290,18 +290,11 @@ function readFormat2(lines: readonly string[]): Unwritten {
   return result;
 }
 
-/** Items grouped by resource, then by scope, in first-seen order, as the exporter groups a batch. */
+/** Items grouped by resource, then by scope (their indices in the journal), as the exporter groups a batch. */
 function groupItems(items: readonly JournaledItem[], places: ReadonlyMap<number, EncodedPlace>): EncodedResourceGroup[] {
-  const byResource = new Map<number, Map<number, string[]>>();
-  for (const item of items) {
-    let byScope = byResource.get(item.resource);
-    if (byScope === undefined) byResource.set(item.resource, (byScope = new Map()));
-    const texts = byScope.get(item.scope);
-    if (texts === undefined) byScope.set(item.scope, [item.text]);
-    else texts.push(item.text);
-  }
-  return [...byResource].map(([resource, byScope]) => ({
+  const groups = groupByResourceAndScope(items, (item) => item.resource, (item) => item.scope);
+  return [...groups].map(([resource, byScope]) => ({
     resource: places.get(resource)!,
-    scopes: [...byScope].map(([scope, texts]) => ({ scope: places.get(scope)!, items: texts })),
+    scopes: [...byScope].map(([scope, scoped]) => ({ scope: places.get(scope)!, items: scoped.map((item) => item.text) })),
   }));
 }
