@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // pnpm bench [--quick] [--rounds N] [--workloads a,c] [--modes none,ours-full] [--out FILE]
 //            [--throughput-seconds S] [--no-throughput] [--no-signing] [--no-profile] [--profile-workloads a,d]
-//            [--no-redaction] [--no-journal] [--no-exit-drain]
+//            [--no-redaction] [--no-journal] [--no-exit-drain] [--no-contract]
 // pnpm bench --scale-only [--out FILE]
 // Runs every mode × workload × round in a fresh Node, prints one table and writes BENCHMARKS.md at the repo root.
 // --scale-only measures nothing: it re-renders BENCHMARKS.md's scale section from bench/scale-e2e.json (which
@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { aggregate, evaluateGoals } from "./aggregate.mjs";
 import { buildInstrumentation } from "./build.mjs";
 import { measureCollectorThroughput } from "./collector-throughput.mjs";
+import { contractBounds, measureContractCost } from "./contract-cost.mjs";
 import { DRAIN_RUNS, measureExitDrain } from "./exit-drain.mjs";
 import { exitHooksCost, journalCost, measureJournalBatching } from "./journal-cost.mjs";
 import { measureSigningCost } from "./signing-cost.mjs";
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     "no-redaction": { type: "boolean", default: false },
     "no-journal": { type: "boolean", default: false },
     "no-exit-drain": { type: "boolean", default: false },
+    "no-contract": { type: "boolean", default: false },
     batches: { type: "string" },
     "profile-workloads": { type: "string" },
     "scale-only": { type: "boolean", default: false },
@@ -134,6 +136,13 @@ const exitHooks = args["no-exit-drain"] ? undefined : exitHooksCost(runs, worklo
 // A journal mode that did not journal (its child fails then) or a drain that lost anything fails the bench.
 const failures = runs.filter((r) => r.mode === "ours-journal" && r.result.error !== undefined).map((r) => `ours-journal on (${r.workload}) round ${r.round + 1}: ${r.result.error}`);
 
+let contract;
+if (!args["no-contract"]) {
+  log("bench: what the export contract costs at least (captures, then one process per workload and round)");
+  contract = await measureContractCost({ rounds, quick: args.quick, workloads, log });
+  if (contract.error) failures.push(`export contract: ${contract.error}`);
+}
+
 let throughput;
 if (!args["no-throughput"]) {
   log(`bench: end-to-end throughput into the Collector, ${throughputSeconds} s`);
@@ -204,13 +213,14 @@ const run = {
   sizes: Object.fromEntries(workloads.map((w) => [w.id, { iterations: w.iterations[size], warmup: w.warmup[size] }])),
   rows,
   goals,
+  contract,
   throughput,
   signing,
   journal,
   journalBatching,
   exitHooks,
   exitDrain,
-  skipped: { journal: args["no-journal"], exitDrain: args["no-exit-drain"] },
+  skipped: { journal: args["no-journal"], exitDrain: args["no-exit-drain"], contract: args["no-contract"] },
   // Recorded by e2e/scale.test.ts (it needs the scale stack, which the benchmark does not start).
   scale: readScaleMeasurement(),
   profiles,
@@ -223,6 +233,14 @@ const lines = [
   "",
   goalsTable(goals).replaceAll("**", ""),
 ];
+if (contract !== undefined && contract.error === undefined) {
+  for (const b of contractBounds(contract, rows)) {
+    lines.push(
+      `Contract (${b.workload.id}) ${b.policy}: lower bound ${micros(b.bound)} µs = ${b.bound === undefined ? "–" : (b.ratio ?? NaN).toFixed(2)}× ${b.referenceLabel} (goal ≤ ${b.goal.limit}): ` +
+        `${b.unreachable === undefined ? "not decided" : b.unreachable ? "unreachable for the contract" : "reachable in principle"}; ours ${b.oursToBound?.toFixed(2) ?? "–"}× the bound.`,
+    );
+  }
+}
 if (throughput?.spansPerSecond !== undefined) {
   lines.push(
     `End-to-end: ${throughput.spansPerSecond.toFixed(0)} spans/s acknowledged by the Collector (ours, ${throughput.policy}, workload (a), ` +

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { markdownTable, micros, percent, range } from "./format.mjs";
+import { contractSection } from "./contract-cost.mjs";
 import { exitDrainSection } from "./exit-drain.mjs";
 import { exitHooksLines, journalSection } from "./journal-cost.mjs";
 import { redactionSection } from "./redaction.mjs";
@@ -340,6 +341,7 @@ export function benchmarksMarkdown(run) {
     "",
     ...noiseLines(rows, run),
     ...(notes.length ? ["Notes:", "", ...notes.map((n) => `- ${n}`), ""] : []),
+    ...contractSection(run.contract, rows, { skipped: run.skipped?.contract }),
     ...throughputSection(throughput),
     ...signingSection(run.signing),
     ...durabilitySection(run),

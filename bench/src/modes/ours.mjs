@@ -4,7 +4,7 @@ import { startTracing } from "./otel.mjs";
 import { ModeUnavailable } from "./unavailable.mjs";
 
 // The @langchain/core modules the instrumentation patches, as the distro hands them over for ESM apps.
-const CORE_MODULES = ["callbacks/manager", "singletons", "language_models/chat_models", "language_models/llms", "tools"];
+export const CORE_MODULES = ["callbacks/manager", "singletons", "language_models/chat_models", "language_models/llms", "tools"];
 
 /** langchain-otel with one content policy: RunIdGenerator + LangChainInstrumentation, modules handed over by hand. */
 function ours(policy) {
