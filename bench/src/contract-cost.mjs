@@ -95,9 +95,11 @@ export function contractBounds(contract, rows) {
   const bounds = [];
   for (const w of contract.workloads) {
     const row = (modeId) => rows.find((r) => r.workload.id === w.workload.id && r.mode.id === modeId);
-    const floor = row("floor")?.overhead?.median;
+    const floorStat = row("floor")?.overhead;
+    const floor = floorStat?.median;
     const peerLabel = rows.find((r) => r.workload.id === w.workload.id && r.fastestPeer !== undefined)?.fastestPeer;
-    const peer = rows.find((r) => r.workload.id === w.workload.id && r.mode.label === peerLabel)?.overhead?.median;
+    const peerStat = rows.find((r) => r.workload.id === w.workload.id && r.mode.label === peerLabel)?.overhead;
+    const peer = peerStat?.median;
     for (const policy of POLICIES) {
       const goal = GOALS.find((g) => g.mode === `ours-${policy}`);
       const c = w.byPolicy[policy];
@@ -105,6 +107,14 @@ export function contractBounds(contract, rows) {
       const bound = floor === undefined ? undefined : floor + c.attributeMicros.median + payload;
       const reference = goal.against === "floor" ? floor : peer;
       const ratio = bound !== undefined && reference > 0 ? bound / reference : undefined;
+      // The spread the parts' min–max allow (the main results and the contract's rounds are not paired).
+      const extra = (end) => c.attributeMicros[end] + c.payloadMicros[end] + c.scanMicros;
+      const spread =
+        ratio === undefined
+          ? undefined
+          : goal.against === "floor"
+            ? { min: 1 + extra("min") / floorStat.max, max: 1 + extra("max") / floorStat.min }
+            : { min: (floorStat.min + extra("min")) / peerStat.max, max: (floorStat.max + extra("max")) / peerStat.min };
       const ours = row(`ours-${policy}`)?.overhead?.median;
       bounds.push({
         workload: w.workload,
@@ -113,6 +123,7 @@ export function contractBounds(contract, rows) {
         payload,
         bound,
         ratio,
+        spread,
         goal,
         referenceLabel: goal.against === "floor" ? "floor" : (peerLabel ?? "fastest peer"),
         oursToBound: ours !== undefined && bound > 0 ? ours / bound : undefined,
@@ -145,7 +156,8 @@ export function contractSection(contract, rows, { skipped } = {}) {
       "budget, under `redacted` its HMAC instead, plus the redaction scan of the exported part (min(length, " +
       `${any.budgetBytes} + ${any.scanMarginChars}) characters) charged at issue 13's target of ${any.scanMbPerSecond} MB/s: computed, not timed. ` +
       "Lower bound = the floor's overhead (median of this run's main results) + attributes + payloads; ÷ floor for `none` and `full`, " +
-      "÷ the fastest peer's overhead for `redacted`, against the goal. Where the bound already exceeds the goal, nothing that keeps " +
+      "÷ the fastest peer's overhead for `redacted`, against the goal (the median decides; the main results and these rounds ran in " +
+      "different processes, so the range beside it is what the parts' min–max allow, not a paired spread). Where the bound already exceeds the goal, nothing that keeps " +
       "the contract can meet it; elsewhere \"ours ÷ bound\" is how far ours is above it. µs per invoke, median (min–max) over rounds:",
     "",
     markdownTable(
@@ -157,7 +169,7 @@ export function contractSection(contract, rows, { skipped } = {}) {
         range(b.contract.attributeMicros),
         `${range(b.contract.payloadMicros)}${b.contract.scanMicros > 0 ? ` + scan ${micros(b.contract.scanMicros)}` : ""}`,
         micros(b.bound),
-        `${times(b.ratio)} ${b.referenceLabel}`,
+        `${times(b.ratio)} ${b.referenceLabel}${b.spread ? ` (${times(b.spread.min)}–${times(b.spread.max)})` : ""}`,
         `≤ ${b.goal.limit}`,
         times(b.oursToBound),
         b.unreachable === undefined ? "not decided" : b.unreachable ? "**goal unreachable for the contract**" : "reachable in principle",
