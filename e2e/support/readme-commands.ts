@@ -120,7 +120,7 @@ export const POLICIES: ReadonlyMap<string, Policy> = new Map<string, Policy>([
   ["bash scripts/test.sh", { kind: "skip", reason: "the suite this test is part of", check: fileExists("scripts/test.sh") }],
   ["pnpm bench", { kind: "skip", reason: "about 20 minutes of measurement, run by hand (BENCHMARKS.md)", check: rootScript("bench") }],
   [
-    "pnpm bench --no-throughput --no-profile --no-redaction --no-signing --modes none,ours-redacted,ours-journal,ours-distro-no-exit-hooks --out /tmp/bench-exit.md",
+    "pnpm bench --no-throughput --no-profile --no-redaction --no-signing --no-contract --modes none,ours-redacted,ours-journal,ours-distro-no-exit-hooks --out /tmp/bench-exit.md",
     {
       kind: "skip",
       reason: "about 10 minutes of measurement (the journal and the exit drain), run by hand",
