@@ -379,6 +379,7 @@ async function time(spec) {
   await invokeTwice(spec.workload, recorder);
   const mask = captures.none.exportedRuns;
   for (const p of POLICIES) {
+    if (captures[p].policy !== p) throw new Error(`the capture given for ${p} was made under ${captures[p].policy}`);
     if (JSON.stringify(captures[p].exportedRuns) !== JSON.stringify(mask)) throw new Error(`the runs traced under ${p} differ from those under none`);
   }
   if (recorder.runs.length !== mask.length) throw new Error(`${recorder.runs.length} runs recorded here, ${mask.length} at capture`);
