@@ -236,7 +236,7 @@ const lines = [
 if (contract !== undefined && contract.error === undefined) {
   for (const b of contractBounds(contract, rows)) {
     lines.push(
-      `Contract (${b.workload.id}) ${b.policy}: lower bound ${micros(b.bound)} µs = ${b.bound === undefined ? "–" : (b.ratio ?? NaN).toFixed(2)}× ${b.referenceLabel} (goal ≤ ${b.goal.limit}): ` +
+      `Contract (${b.workload.id}) ${b.policy}: lower bound ${micros(b.bound)} µs = ${b.ratio === undefined ? "–" : b.ratio.toFixed(2)}× ${b.referenceLabel} (goal ≤ ${b.goal.limit}): ` +
         `${b.unreachable === undefined ? "not decided" : b.unreachable ? "unreachable for the contract" : "reachable in principle"}; ours ${b.oursToBound?.toFixed(2) ?? "–"}× the bound.`,
     );
   }
