@@ -99,8 +99,27 @@ console.log(`strings: ${stringCases} redactions (${stringCases / engines.length}
 
 // Trees: whole, and as payloads cut to three budgets.
 const KEYS = ["pageContent", "metadata", "api_key", "password", "content", "jane@example.com", "sourceSection", "QUFBQUFBQUFBQUFBQUFBQUFB", "phone"];
+// Leaves drawn from a pool half the time: strings, and pairs of neighbouring strings, come back with other
+// neighbours and in other trees, as a history does in an agent loop (what an engine that remembers clean texts sees).
+const POOL = Array.from({ length: 150 }, () => piece(8));
+// JSON texts that come back at several decoding levels (as a string, in a JSON string, in JSON in JSON).
+const JSON_POOL = [];
+const leaf = (depth) => {
+  const r = random();
+  if (r < 0.06 && depth < 5) return JSON.stringify(tree(depth + 1)); // JSON in a string, at times JSON in JSON
+  if (r < 0.1 && JSON_POOL.length > 0) return random() < 0.5 ? pick(JSON_POOL) : JSON.stringify({ nested: pick(JSON_POOL) });
+  if (r < 0.3) return Math.floor(random() * 1e16);
+  return random() < 0.5 ? pick(POOL) : piece(8);
+};
+// A value cut in two neighbouring strings, at times one of the pool's strings on one side.
+const split = () => {
+  const whole = random() < 0.5 ? pick(POOL) + piece(3) : piece(6);
+  const cut = Math.floor(random() * (whole.length + 1));
+  return [whole.slice(0, cut), whole.slice(cut)];
+};
 const tree = (depth) => {
-  if (depth > 3 || random() < 0.3) return random() < 0.8 ? piece(8) : Math.floor(random() * 1e16);
+  if (depth > 3 || random() < 0.3) return leaf(depth);
+  if (random() < 0.1) return split();
   if (random() < 0.4) return Array.from({ length: Math.floor(random() * 5) }, () => tree(depth + 1));
   const node = {};
   for (let i = 0; i < 4; i++) node[random() < 0.8 ? pick(KEYS) : piece(4)] = tree(depth + 1);
@@ -108,8 +127,12 @@ const tree = (depth) => {
 };
 const payload = (r) => ({ redact: (s) => (typeof s === "string" ? r.redactString(s) : r.redactTree(s)), digest: (t) => r.digest(t) });
 const trees = Number(args.trees);
+for (let i = 0; i < 40; i++) JSON_POOL.push(JSON.stringify(tree(2)));
+const earlier = [];
 for (let i = 0; i < trees; i++) {
-  const t = tree(0);
+  // One tree in four is an earlier one again, grown by a new element (a history sent again with one more message).
+  const t = earlier.length > 0 && random() < 0.25 ? [...[pick(earlier)].flat(), tree(1)] : tree(0);
+  if (earlier.length < 200) earlier.push(t);
   for (const e of engines) {
     cases++;
     const a = JSON.stringify(e.old.redactTree(t));

@@ -165,6 +165,8 @@ export class Redactor {
   // the same way, and looking the pair up costs two hashes the strings already carry, not a joined string's.
   // Copies of their own, as above; at most MAX_CLEAN_TEXTS pairs.
   private readonly _cleanJunctions = new Map<string, Set<string>>();
+  // JSON texts found clean as text and as a tree (see `_string`), per decoding level.
+  private readonly _cleanJson: Set<string>[] = [];
   private _cleanJunctionCount = 0;
 
   /**
@@ -347,8 +349,19 @@ export class Redactor {
     const scanned = this._text(text, counts, seeds);
     // JSON in a string: its text is scanned as text above (kinds as in any text), then its tree for what only a
     // tree shows (secret-named keys, escaped characters, keys).
-    if (this._level < MAX_NESTING && looksLikeJson(scanned)) return this._json(scanned, counts) ?? scanned;
-    return scanned;
+    if (this._level >= MAX_NESTING || !looksLikeJson(scanned)) return scanned;
+    // A JSON text found clean as text (so remembered by `_scan`) and as a tree is remembered too: a tool's JSON
+    // result comes back with the history at every step.
+    const level = this._level;
+    const cleanText = scanned === text && seeds === undefined && text.length <= MAX_CLEAN_TEXT_CHARS;
+    const cleanJson = cleanText ? (this._cleanJson[level] ??= new Set()) : undefined;
+    if (cleanJson?.has(text)) return text;
+    const result = this._json(scanned, counts) ?? scanned;
+    if (cleanJson !== undefined && result === text && this._cleanTexts[level]?.has(text)) {
+      if (cleanJson.size >= MAX_CLEAN_TEXTS) cleanJson.clear();
+      cleanJson.add(ownCopy(text));
+    }
+    return result;
   }
 
   private _text(text: string, counts: Record<string, number>, seeds: Seed[] | undefined): string {

@@ -19,6 +19,17 @@ describe("remembered clean texts", () => {
     expect(redactor.redactString(ENCODED)).toEqual({ value: "[REDACTED:email]", counts: { email: 1 } });
   });
 
+  it("a JSON text left unparsed at the deepest decoding level is still parsed as a string of its own", () => {
+    const redactor = new Redactor();
+    // A secret only its key names: found when the inner JSON is parsed, which the walk does two levels deep at most.
+    const config = JSON.stringify({ config: JSON.stringify({ token: "t0k3n-value-123456" }) });
+    const wrapped = JSON.stringify({ wrapper: config });
+    for (let i = 0; i < 3; i++) expect(redactor.redactString(wrapped)).toEqual({ value: wrapped, counts: {} });
+    const expected = { value: JSON.stringify({ config: JSON.stringify({ token: "[REDACTED:secret]" }) }), counts: { secret: 1 } };
+    expect(new Redactor().redactString(config)).toEqual(expected);
+    expect(redactor.redactString(config)).toEqual(expected);
+  });
+
   it("a junction clean with one neighbour is scanned again with another", () => {
     const redactor = new Redactor();
     const clean = { messages: ["my card is 4539 1488", "thanks, that is all"] };
