@@ -20,6 +20,7 @@ import { looksRandom } from "./checks.js";
 import { resolveRedactionOptions, type ResolvedRedaction } from "./config.js";
 import { base64Runs, isText, mayDecodeToText, MIN_BASE64_RUN } from "./base64.js";
 import { findCandidates, type Candidates } from "./candidates.js";
+import { CleanPairs, CleanTexts, MAX_REMEMBERED_CHARS } from "./clean-memo.js";
 import { Findings } from "./findings.js";
 import { literalGate, type DetectorMask } from "./literal-gate.js";
 import { normalize, originalRange } from "./normalize.js";
@@ -44,12 +45,6 @@ const NO_STATES: readonly number[] = Object.freeze([]);
 const MAX_NESTING = 2;
 /** Clean object keys remembered (see `_key`); the set starts again when full, so memory stays bounded. */
 const MAX_CLEAN_KEYS = 1024;
-/**
- * Texts found clean are remembered when at most this long, at most {@link MAX_CLEAN_TEXTS} of them per decoding
- * level (the set starts again when full): at most 1 MB of copies per level, 3 levels.
- */
-const MAX_CLEAN_TEXT_CHARS = 1024;
-const MAX_CLEAN_TEXTS = 1024;
 /** Characters on each side of the junction of two consecutive strings that are scanned together. */
 const JUNCTION_WINDOW = 64;
 /** Characters scanned at once in a long string, and how far past its end a window reads (longer than a PEM key). */
@@ -154,20 +149,11 @@ export class Redactor {
   // Object keys a scan found nothing in: the same keys come back in every element of an array and every payload
   // of a run type ("pageContent", "metadata"), and a scan depends on nothing but the key and the options.
   private readonly _cleanKeys = new Set<string>();
-  // Short texts a scan found nothing in, per decoding level (a nested level decodes less, so a text clean there is
-  // not known clean at the top). An agent loop sends its whole history again at every step and a chat app at every
-  // turn: the same messages, tool results and junctions of neighbouring strings are scanned over and over, and a
-  // scan depends on nothing but the text, the level and the options (built-in detectors and regular expressions).
-  // Only texts with no finding are kept, and only as copies of their own (a slice would keep its parent, a payload
-  // of any size, alive): nothing is remembered that redaction would not have exported as it is.
-  private readonly _cleanTexts: Set<string>[] = [];
-  // Junctions found clean, as (tail → heads): the leaves of a history that comes back are the same strings, joined
-  // the same way, and looking the pair up costs two hashes the strings already carry, not a joined string's.
-  // Copies of their own, as above; at most MAX_CLEAN_TEXTS pairs.
-  private readonly _cleanJunctions = new Map<string, Set<string>>();
-  // JSON texts found clean as text and as a tree (see `_string`), per decoding level.
-  private readonly _cleanJson: Set<string>[] = [];
-  private _cleanJunctionCount = 0;
+  // Short texts found clean (clean-memo.ts): scanned as text; JSON texts, also as a tree; leaf junctions, kept as
+  // pairs (looking one up costs two hashes the leaves already carry, not a joined string's).
+  private readonly _cleanTexts = new CleanTexts();
+  private readonly _cleanJson = new CleanTexts();
+  private readonly _cleanJunctions = new CleanPairs();
 
   /**
    * Validates and compiles the options once. Throws a `ConfigurationError` naming the option for an
@@ -254,40 +240,34 @@ export class Redactor {
    * Adds every finding of `text` (original positions) to `findings`, after any already there. A long text is
    * scanned in windows of {@link WINDOW} characters, each read {@link WINDOW_MARGIN} characters further so that a
    * value across a window's end is seen whole; a finding belongs to the window it starts in. (The work per
-   * character stays the same at any length: a window fits the processor's caches.) True when the text is printable
-   * ASCII (see `normalize`). A short text found clean before is not scanned again.
+   * character stays the same at any length: a window fits the processor's caches.) A short text found clean
+   * before is not scanned again.
    */
-  private _scan(text: string, findings: Findings, level: number): boolean {
-    if (text.length <= MAX_CLEAN_TEXT_CHARS && findings.size === 0) {
-      const clean = (this._cleanTexts[level] ??= new Set());
-      // Only printable ASCII is remembered.
-      if (clean.has(text)) return true;
-      const ascii = this._scanWindow(text, findings, level);
-      // Copied exactly through one byte per character.
-      if (ascii && findings.size === 0) {
-        if (clean.size >= MAX_CLEAN_TEXTS) clean.clear();
-        clean.add(ownCopy(text));
-      }
-      return ascii;
+  private _scan(text: string, findings: Findings, level: number): void {
+    if (text.length <= MAX_REMEMBERED_CHARS && findings.size === 0) {
+      if (this._cleanTexts.has(text, level)) return;
+      this._scanWindow(text, findings, level);
+      if (findings.size === 0) this._cleanTexts.add(text, level);
+      return;
     }
-    if (text.length <= WINDOW + WINDOW_MARGIN) return this._scanWindow(text, findings, level);
-    let ascii = true;
+    if (text.length <= WINDOW + WINDOW_MARGIN) {
+      this._scanWindow(text, findings, level);
+      return;
+    }
     const window = this._findingsAt(this._windowFindings, level);
     for (let from = 0; from < text.length; from += WINDOW) {
       const last = from + WINDOW >= text.length;
       window.reset();
-      ascii = this._scanWindow(text.slice(from, from + WINDOW + WINDOW_MARGIN), window, level) && ascii;
+      this._scanWindow(text.slice(from, from + WINDOW + WINDOW_MARGIN), window, level);
       for (let i = 0; i < window.size; i++) {
         const start = window.start(i);
         if (!last && start >= WINDOW) break;
         findings.add(from + start, from + window.end(i), window.kind(i));
       }
     }
-    return ascii;
   }
 
-  /** Adds the findings of one window (at most WINDOW + WINDOW_MARGIN characters); true when it is printable ASCII. */
-  private _scanWindow(text: string, findings: Findings, level: number): boolean {
+  private _scanWindow(text: string, findings: Findings, level: number): void {
     const config = this._config;
     for (const rule of config.patternRules) {
       const regex = rule.regex;
@@ -326,7 +306,6 @@ export class Redactor {
         findings.add(start, end, target.kind(i));
       }
     }
-    return view.ascii;
   }
 
   /** Base64 / base64url runs that decode to text holding a finding: the run is redacted as that finding's kind. */
@@ -350,17 +329,13 @@ export class Redactor {
     // JSON in a string: its text is scanned as text above (kinds as in any text), then its tree for what only a
     // tree shows (secret-named keys, escaped characters, keys).
     if (this._level >= MAX_NESTING || !looksLikeJson(scanned)) return scanned;
-    // A JSON text found clean as text (so remembered by `_scan`) and as a tree is remembered too: a tool's JSON
+    // A JSON text remembered clean as text (by `_scan`) and found clean as a tree is remembered too: a tool's JSON
     // result comes back with the history at every step.
     const level = this._level;
-    const cleanText = scanned === text && seeds === undefined && text.length <= MAX_CLEAN_TEXT_CHARS;
-    const cleanJson = cleanText ? (this._cleanJson[level] ??= new Set()) : undefined;
-    if (cleanJson?.has(text)) return text;
+    const cleanText = seeds === undefined && this._cleanTexts.has(text, level);
+    if (cleanText && this._cleanJson.has(text, level)) return text;
     const result = this._json(scanned, counts) ?? scanned;
-    if (cleanJson !== undefined && result === text && this._cleanTexts[level]?.has(text)) {
-      if (cleanJson.size >= MAX_CLEAN_TEXTS) cleanJson.clear();
-      cleanJson.add(ownCopy(text));
-    }
+    if (cleanText && result === text) this._cleanJson.add(text, level);
     return result;
   }
 
@@ -432,14 +407,13 @@ export class Redactor {
   private _junction(previous: string, current: string, previousIndex: number, index: number): void {
     const tail = previous.slice(-JUNCTION_WINDOW);
     const head = current.slice(0, JUNCTION_WINDOW);
-    if (this._cleanJunctions.get(tail)?.has(head)) return;
+    if (this._cleanJunctions.has(tail, head)) return;
     const findings = this._findingsAt(this._findings, MAX_NESTING + 1);
     let alone: { tail: Findings; head: Findings } | undefined;
-    let ascii = true;
     for (const joiner of JOINERS) {
       findings.reset();
       const joined = tail + joiner + head;
-      ascii = this._scan(joined, findings, MAX_NESTING) && ascii;
+      this._scan(joined, findings, MAX_NESTING);
       const headStart = tail.length + joiner.length;
       for (let i = 0; i < findings.size; i++) {
         const start = findings.start(i);
@@ -461,19 +435,7 @@ export class Redactor {
       if (this._tailSeeds) return;
     }
     // Both joinings scanned, nothing across the junction.
-    if (ascii) this._rememberCleanJunction(tail, head);
-  }
-
-  private _rememberCleanJunction(tail: string, head: string): void {
-    if (this._cleanJunctionCount >= MAX_CLEAN_TEXTS) {
-      this._cleanJunctions.clear();
-      this._cleanJunctionCount = 0;
-    }
-    const key = ownCopy(tail);
-    let heads = this._cleanJunctions.get(key);
-    if (heads === undefined) this._cleanJunctions.set(key, (heads = new Set()));
-    heads.add(ownCopy(head));
-    this._cleanJunctionCount++;
+    this._cleanJunctions.add(tail, head);
   }
 
   private _seed(index: number, seed: Seed): void {

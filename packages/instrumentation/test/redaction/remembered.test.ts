@@ -2,6 +2,8 @@
 // A Redactor remembers short texts and leaf junctions it found clean, so that a history sent again (an agent loop,
 // a chat app's every turn) is not scanned again. These tests try to make a remembered text hide a finding.
 import { Buffer } from "node:buffer";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../src/redaction/index.js";
 
@@ -9,12 +11,22 @@ import { Redactor } from "../../src/redaction/index.js";
 // is scanned without decoding).
 const ENCODED = Buffer.from("write to ann.smith@example.com today").toString("base64");
 
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+/** Heap in use after a full collection, MB. */
+function heapMb(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
 describe("remembered clean texts", () => {
   it("a text clean at a junction (no decoding) is still decoded as a string of its own", () => {
     const redactor = new Redactor();
     // The junction of the two halves is ENCODED itself, scanned at the junction's level and found clean there.
     const split = { messages: [ENCODED.slice(0, 24), ENCODED.slice(24)] };
-    for (let i = 0; i < 3; i++) expect(redactor.redactTree(split)).toEqual({ value: split, counts: {} });
+    for (let i = 0; i < 4; i++) expect(redactor.redactTree(split)).toEqual({ value: split, counts: {} });
     expect(redactor.redactTree({ messages: [ENCODED] })).toEqual({ value: { messages: ["[REDACTED:email]"] }, counts: { email: 1 } });
     expect(redactor.redactString(ENCODED)).toEqual({ value: "[REDACTED:email]", counts: { email: 1 } });
   });
@@ -24,16 +36,19 @@ describe("remembered clean texts", () => {
     // A secret only its key names: found when the inner JSON is parsed, which the walk does two levels deep at most.
     const config = JSON.stringify({ config: JSON.stringify({ token: "t0k3n-value-123456" }) });
     const wrapped = JSON.stringify({ wrapper: config });
-    for (let i = 0; i < 3; i++) expect(redactor.redactString(wrapped)).toEqual({ value: wrapped, counts: {} });
     const expected = { value: JSON.stringify({ config: JSON.stringify({ token: "[REDACTED:secret]" }) }), counts: { secret: 1 } };
-    expect(new Redactor().redactString(config)).toEqual(expected);
+    // At the top its text is clean (remembered so), its tree is not.
+    for (let i = 0; i < 2; i++) expect(redactor.redactString(config)).toEqual(expected);
+    // One level down, text and tree are clean.
+    for (let i = 0; i < 4; i++) expect(redactor.redactString(wrapped)).toEqual({ value: wrapped, counts: {} });
     expect(redactor.redactString(config)).toEqual(expected);
+    expect(new Redactor().redactString(config)).toEqual(expected);
   });
 
   it("a junction clean with one neighbour is scanned again with another", () => {
     const redactor = new Redactor();
     const clean = { messages: ["my card is 4539 1488", "thanks, that is all"] };
-    for (let i = 0; i < 3; i++) expect(redactor.redactTree(clean)).toEqual({ value: clean, counts: {} });
+    for (let i = 0; i < 4; i++) expect(redactor.redactTree(clean)).toEqual({ value: clean, counts: {} });
     // The same first message, now followed by the rest of the card number.
     const split = { messages: ["my card is 4539 1488", "0343 6467 thanks"] };
     const { value, counts } = redactor.redactTree(split);
@@ -57,7 +72,21 @@ describe("remembered clean texts", () => {
     }
   });
 
-  it("a non-ASCII text is scanned every time, and redacted the same", () => {
+  it("a remembered text does not keep alive the long string it was cut from", () => {
+    const redactor = new Redactor();
+    const before = heapMb();
+    for (let k = 0; k < 40; k++) {
+      // 1 MB strings of their own (built, not repeated), each giving a clean 40-character slice and a junction.
+      const parent = Array.from({ length: 1 << 20 }, (_, i) => String.fromCharCode(97 + ((i * 7 + k) % 26))).join("");
+      const cut = parent.slice(1000, 1040);
+      expect(redactor.redactString(cut)).toEqual({ value: cut, counts: {} });
+      expect(redactor.redactTree({ lines: [parent.slice(2000, 2040), parent.slice(3000, 3040)] }).counts).toEqual({});
+    }
+    // 40 MB of parents (80 in two-byte form) were made; the 120 remembered texts and junctions are a few KB.
+    expect(heapMb() - before).toBeLessThan(8);
+  });
+
+  it("a non-ASCII text with a finding is redacted every time, the same", () => {
     const redactor = new Redactor();
     // Full-width digits normalise to a card number.
     const text = "carte ４５３９ １４８８ ０３４３ ６４６７ merci";
