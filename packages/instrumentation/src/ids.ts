@@ -138,6 +138,10 @@ export class RunIdGenerator {
   }
 }
 
+// The text newRunId puts before the random part, and the millisecond it was made for.
+let prefixMillis = -1;
+let prefix = "";
+
 /**
  * A new UUIDv7 run ID (48-bit millisecond timestamp, version 7, variant 10, random rest), the same shape
  * LangChain gives its runs. Used when we must know a run's ID before LangChain starts it.
@@ -146,6 +150,12 @@ export function newRunId(nowMillis: number = Date.now()): string {
   // randomUUID draws from a cached entropy pool (no syscall per ID, unlike randomBytes); keep its random bits and
   // variant, put the 48-bit millisecond timestamp in front and the version 7 nibble in place.
   const random = randomUUID();
-  const ts = Math.max(0, Math.floor(nowMillis)).toString(16).padStart(12, "0").slice(-12);
-  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${random.slice(15)}`;
+  const millis = Math.max(0, Math.floor(nowMillis));
+  // The runs of one invoke start within a millisecond or two: the timestamp's text is made once per millisecond.
+  if (millis !== prefixMillis) {
+    const ts = millis.toString(16).padStart(12, "0").slice(-12);
+    prefix = `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7`;
+    prefixMillis = millis;
+  }
+  return prefix + random.slice(15);
 }

@@ -52,4 +52,12 @@ describe("newRunId", () => {
     expect(newRunId(0x019a1b2c3d4e)).not.toBe(id);
     expect(spanIdFromRunId(id)).toBe(id.replaceAll("-", "").slice(16));
   });
+
+  it("carries each call's own millisecond when calls alternate between milliseconds", async () => {
+    const { newRunId } = await import("../src/ids.js");
+    for (const millis of [0x019a1b2c3d4e, 0x019a1b2c3d4f, 0x019a1b2c3d4e, 0, 0xffffffffffff, 0x019a1b2c3d4e]) {
+      const hex = millis.toString(16).padStart(12, "0");
+      expect(newRunId(millis).slice(0, 15)).toBe(`${hex.slice(0, 8)}-${hex.slice(8)}-7`);
+    }
+  });
 });
