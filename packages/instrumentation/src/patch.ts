@@ -22,7 +22,9 @@ type ManagerLike = {
   handlers?: unknown[];
   addHandler?: (handler: unknown, inherit?: boolean) => void;
 };
-type ConfigureSync = (this: unknown, ...args: unknown[]) => ManagerLike | undefined;
+// `CallbackManager._configureSync(inheritableHandlers, localHandlers, inheritableTags, localTags,
+// inheritableMetadata, localMetadata, options)`.
+type ConfigureSync = (this: unknown, ...args: [unknown?, unknown?, unknown?, unknown?, unknown?, unknown?, unknown?]) => ManagerLike | undefined;
 type ManagerClass = { _configureSync?: ConfigureSync } & Patched<ConfigureSync>;
 type RunWithConfig = (this: unknown, config: unknown, callback: () => unknown, avoid?: boolean) => unknown;
 type AlsProvider = { runWithConfig?: RunWithConfig } & Patched<RunWithConfig>;
@@ -53,17 +55,17 @@ export function patchCallbackManager(CallbackManager: unknown, ref: HandlerRef, 
   }
   const original = cls._configureSync;
   const state = { original, ref };
-  const patched: ConfigureSync = function (this: unknown, ...args: unknown[]) {
+  // Its seven parameters named (LangChain calls it on every run and on every streamed chunk): no array of the
+  // arguments is made per call.
+  const patched: ConfigureSync = function (this: unknown, handlers, local, tags, localTags, metadata, localMetadata, options) {
     const handler = state.ref.current;
-    if (handler === undefined) return original.apply(this, args);
+    if (handler === undefined) return original.call(this, handlers, local, tags, localTags, metadata, localMetadata, options);
     // With no handlers at all LangChain configures no manager (and drops tags and metadata); hand it ours
     // as the inheritable handler so the manager it builds is complete.
-    if (args[0] === undefined && args[1] === undefined) {
-      const withOurs = [...args];
-      withOurs[0] = [handler];
-      return original.apply(this, withOurs);
+    if (handlers === undefined && local === undefined) {
+      return original.call(this, [handler], local, tags, localTags, metadata, localMetadata, options);
     }
-    const manager = original.apply(this, args);
+    const manager = original.call(this, handlers, local, tags, localTags, metadata, localMetadata, options);
     try {
       if (manager !== undefined && !hasOurHandler(manager)) manager.addHandler?.(handler, true);
     } catch (err) {
@@ -165,6 +167,53 @@ function pendingRun(options: unknown, ref: HandlerRef, diag: DiagLogger): { runI
 }
 
 /**
+ * A model's stream with the run's context active while each chunk is made: every `next` of the model's own
+ * generator runs inside `context.with`. The iterator LangChain gets delegates each call (no generator of ours in
+ * between, so a chunk costs no extra promise or turn of the microtask queue); `start` runs at the first call, when a
+ * generator's body would (the run ID is chosen and the model's generator made then, in that call's context).
+ */
+class RunContextStream implements AsyncIterator<unknown> {
+  private _start: (() => { inner: AsyncGenerator<unknown>; context: Context | undefined }) | undefined;
+  private _inner: AsyncGenerator<unknown> | undefined;
+  private _context: Context | undefined;
+
+  constructor(start: () => { inner: AsyncGenerator<unknown>; context: Context | undefined }) {
+    this._start = start;
+  }
+
+  next(value?: unknown): Promise<IteratorResult<unknown>> {
+    const start = this._start;
+    if (start !== undefined) {
+      this._start = undefined;
+      try {
+        ({ inner: this._inner, context: this._context } = start());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const inner = this._inner;
+    if (inner === undefined) return Promise.resolve({ done: true, value: undefined });
+    // No closure per chunk: `with` calls `next` on `inner` itself.
+    return this._context === undefined ? inner.next(value) : context.with(this._context, inner.next, inner, value);
+  }
+
+  // A consumer that stops early closes the model's stream too, as it would without us.
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    this._start = undefined;
+    return this._inner?.return(value) ?? Promise.resolve({ done: true, value });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<unknown>> {
+    this._start = undefined;
+    return this._inner?.throw(err) ?? Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
  * Makes a model run's span the active context while the model works (`_generate`, `_streamResponseChunks`), so
  * spans from the provider SDK's HTTP calls nest under it. LangChain starts the model's run inside these methods,
  * so the run ID is chosen up front (when the caller gave none) and the context resolves to the span once it exists.
@@ -191,25 +240,13 @@ export function patchModelPrototype(model: unknown, ref: HandlerRef, diag: DiagL
   };
 
   if (typeof originalStream === "function") {
-    proto._streamIterator = async function* (this: unknown, input: unknown, options?: unknown) {
-      const run = pendingRun(options, state.ref, diag);
-      if (run === undefined) return yield* originalStream.call(this, input, options);
-      const inner = context.with(run.context, () => originalStream.call(this, input, { ...(options as object), runId: run.runId }));
-      let done = false;
-      try {
-        while (true) {
-          // No closure per chunk: `with` calls `next` on `inner` itself.
-          const step = await context.with(run.context, inner.next, inner);
-          if (step.done === true) {
-            done = true;
-            return step.value;
-          }
-          yield step.value;
-        }
-      } finally {
-        // A consumer that stops early closes the inner stream too, as it would without us.
-        if (!done) await inner.return?.(undefined);
-      }
+    proto._streamIterator = function (this: unknown, input: unknown, options?: unknown) {
+      return new RunContextStream(() => {
+        const run = pendingRun(options, state.ref, diag);
+        if (run === undefined) return { inner: originalStream.call(this, input, options), context: undefined };
+        const inner = context.with(run.context, () => originalStream.call(this, input, { ...(options as object), runId: run.runId }));
+        return { inner, context: run.context };
+      }) as unknown as AsyncGenerator<unknown>;
     };
   }
   Object.defineProperty(proto, PATCHED, { value: state, configurable: true });

@@ -2,7 +2,7 @@
 // The patches on @langchain/core's own classes (the copy the tests install), one by one, without the
 // instrumentation around them: each one attaches or activates the run's context while enabled, passes through
 // while disabled, patches once however often it is applied, and is undone by its unpatch.
-import { diag, trace } from "@opentelemetry/api";
+import { diag, SpanStatusCode, trace } from "@opentelemetry/api";
 import { CallbackManager } from "@langchain/core/callbacks/manager";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
@@ -159,6 +159,40 @@ describe("patchModelPrototype", () => {
     expect(text).toBe("abc");
     const streamed = spans().at(-1)!.spanContext().spanId;
     expect(full.seen).toEqual([streamed, streamed, streamed]);
+  });
+
+  it("streaming: a model that fails mid-stream fails the consumer with its own error, and its run ends as ERROR", async () => {
+    patchModelPrototype(BaseChatModel.prototype, { current: handler }, log);
+    class FailingChatModel extends NotingChatModel {
+      override async *_streamResponseChunks(): AsyncGenerator<ChatGenerationChunk> {
+        this.seen.push(activeSpanId());
+        yield new ChatGenerationChunk({ text: "a", message: new AIMessageChunk("a") });
+        throw new RangeError("stream broke");
+      }
+    }
+    const model = new FailingChatModel({});
+    const chunks: string[] = [];
+    const consume = async () => {
+      for await (const chunk of await model.stream("hi", { callbacks: [handler] })) chunks.push(String(chunk.content));
+    };
+    await expect(consume()).rejects.toThrow(new RangeError("stream broke"));
+    expect(chunks).toEqual(["a"]);
+    const [span] = spans();
+    expect(model.seen).toEqual([span!.spanContext().spanId]);
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span!.attributes["error.type"]).toBe("RangeError");
+  });
+
+  it("streaming: an iterator closed or thrown into before its first chunk never starts the model", async () => {
+    patchModelPrototype(BaseChatModel.prototype, { current: handler }, log);
+    const model = new NotingChatModel({});
+    const closed = model._streamIterator("hi", { callbacks: [handler] });
+    expect(await closed.return(undefined)).toEqual({ done: true, value: undefined });
+    expect(await closed.next()).toEqual({ done: true, value: undefined });
+    const thrown = model._streamIterator("hi", { callbacks: [handler] });
+    await expect(thrown.throw(new TypeError("stop"))).rejects.toThrow(new TypeError("stop"));
+    expect(model.seen).toEqual([]);
+    expect(spans()).toEqual([]);
   });
 
   it("disabled, and after unpatch: no span is active inside the model", async () => {
