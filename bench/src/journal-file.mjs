@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { closeSync, openSync, readSync, statSync } from "node:fs";
+// The journal's own line tags (format 2), from the build the bench measures.
+import { TAG } from "../../packages/node/dist/journal/format.js";
+
+const SPAN = `${TAG.traces}\t`;
+const RECORD = `${TAG.logs}\t`;
+const WRITTEN = `${TAG.written}\t`;
+const RESOURCE = `${TAG.resource}\t`;
+const SCOPE = `${TAG.scope}\t`;
 
 /**
  * What a write-ahead journal (packages/node/src/journal/journal.ts) holds from byte `from` to its end: the spans
@@ -22,16 +30,16 @@ export function readJournalItems(file, from = 0) {
     if (line === "") continue;
     // Format 2: a line per entry, tab-separated, tagged (R and S: a resource, a scope; T, L: a span, a record; W: a mark).
     const tag = line.slice(0, 2);
-    if (tag === "T\t" || tag === "L\t") {
+    if (tag === SPAN || tag === RECORD) {
       counted.recordLines++;
-      counted[tag === "T\t" ? "spans" : "records"]++;
+      counted[tag === SPAN ? "spans" : "records"]++;
       continue;
     }
-    if (tag === "W\t") {
+    if (tag === WRITTEN) {
       counted.writtenLines++;
       continue;
     }
-    if (tag === "R\t" || tag === "S\t") continue;
+    if (tag === RESOURCE || tag === SCOPE) continue;
     // Format 1: a line per signal and write, an OTLP/JSON request; "written" marks as JSON.
     const entry = JSON.parse(line);
     if (entry.written !== undefined) {
