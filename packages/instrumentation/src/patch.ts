@@ -200,12 +200,12 @@ class RunContextStream implements AsyncIterator<unknown> {
   // A consumer that stops early closes the model's stream too, as it would without us.
   return(value?: unknown): Promise<IteratorResult<unknown>> {
     this._start = undefined;
-    return this._inner?.return(value) ?? Promise.resolve({ done: true, value });
+    return this._inner?.return?.(value) ?? Promise.resolve({ done: true, value });
   }
 
   throw(err?: unknown): Promise<IteratorResult<unknown>> {
     this._start = undefined;
-    return this._inner?.throw(err) ?? Promise.reject(err);
+    return this._inner?.throw?.(err) ?? Promise.reject(err);
   }
 
   [Symbol.asyncIterator](): this {
