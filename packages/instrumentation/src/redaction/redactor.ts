@@ -216,7 +216,11 @@ export class Redactor {
   private _startWalk(junctions: boolean, seeds: Map<number, Seed[]> | undefined): void {
     this._leaf = 0;
     this._junctions = junctions;
-    this._previous.clear();
+    // Both filled together, by one walk's keys: emptied for the next (a map's clear allocates, so only when used).
+    if (this._previous.size > 0) {
+      this._previous.clear();
+      this._leafIndex.clear();
+    }
     this._seeds = seeds;
     this._tailSeeds = false;
   }
