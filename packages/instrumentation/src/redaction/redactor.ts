@@ -43,8 +43,6 @@ const MIN_SCANNED_INTEGER = 1e12;
 const NO_STATES: readonly number[] = Object.freeze([]);
 /** Decoding levels: base64 inside base64, JSON inside a JSON string; each level is linear, so the total is too. */
 const MAX_NESTING = 2;
-/** Clean object keys remembered (see `_key`); the set starts again when full, so memory stays bounded. */
-const MAX_CLEAN_KEYS = 1024;
 /** Characters on each side of the junction of two consecutive strings that are scanned together. */
 const JUNCTION_WINDOW = 64;
 /** Characters scanned at once in a long string, and how far past its end a window reads (longer than a PEM key). */
@@ -146,9 +144,6 @@ export class Redactor {
   private readonly _leafIndex = new Map<string, number>();
   private _seeds: Map<number, Seed[]> | undefined;
   private _tailSeeds = false;
-  // Object keys a scan found nothing in: the same keys come back in every element of an array and every payload
-  // of a run type ("pageContent", "metadata"), and a scan depends on nothing but the key and the options.
-  private readonly _cleanKeys = new Set<string>();
   // Short texts found clean (clean-memo.ts): scanned as text; JSON texts, also as a tree; leaf junctions, kept as
   // pairs (looking one up costs two hashes the leaves already carry, not a joined string's).
   private readonly _cleanTexts = new CleanTexts();
@@ -451,18 +446,12 @@ export class Redactor {
 
   /** An object key, scanned like a string (no junctions, no JSON): the same key when nothing was found. */
   private _key(key: string, counts: Record<string, number>): string {
-    if (key.length < 6 || this._cleanKeys.has(key)) return key;
+    if (key.length < 6) return key;
     const findings = this._findingsAt(this._findings, this._level);
+    // The same keys come back in every element of an array and every payload of a run type ("pageContent",
+    // "metadata"): a key found clean is remembered by `_scan`, per level, like any short text.
     this._scan(key, findings, this._level);
-    if (findings.size === 0) {
-      // Remembered from the top level only: a nested level decodes less (no base64 in base64), so a key clean
-      // there could hold something at the top.
-      if (this._level === 0) {
-        if (this._cleanKeys.size >= MAX_CLEAN_KEYS) this._cleanKeys.clear();
-        this._cleanKeys.add(key);
-      }
-      return key;
-    }
+    if (findings.size === 0) return key;
     return this._text(key, counts, undefined);
   }
 
