@@ -3,6 +3,8 @@ import { context, trace, type Context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { RunIdGenerator } from "../src/ids.js";
 
 let contextManagerSet = false;
@@ -121,4 +123,20 @@ export function bucketCounts(boundaries: readonly number[], values: readonly num
     counts[i === -1 ? boundaries.length : i]!++;
   }
   return counts;
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * The heap in use after two full collections, in MB. The test runner starts Node without `--expose-gc`: the flag is
+ * set at run time and `gc` taken from a fresh context.
+ */
+export function heapUsedAfterGcMb(): number {
+  if (gc === undefined) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
 }

@@ -2,24 +2,13 @@
 // A Redactor remembers short texts and leaf junctions it found clean, so that a history sent again (an agent loop,
 // a chat app's every turn) is not scanned again. These tests try to make a remembered text hide a finding.
 import { Buffer } from "node:buffer";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../src/redaction/index.js";
+import { heapUsedAfterGcMb } from "../helpers.js";
 
 // An e-mail address only base64 decoding shows: found in a string, not in the junction of two strings (a junction
 // is scanned without decoding).
 const ENCODED = Buffer.from("write to ann.smith@example.com today").toString("base64");
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** Heap in use after a full collection, MB. */
-function heapMb(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 1e6;
-}
 
 describe("remembered clean texts", () => {
   it("a text clean at a junction (no decoding) is still decoded as a string of its own", () => {
@@ -74,7 +63,7 @@ describe("remembered clean texts", () => {
 
   it("a remembered text does not keep alive the long string it was cut from", () => {
     const redactor = new Redactor();
-    const before = heapMb();
+    const before = heapUsedAfterGcMb();
     for (let k = 0; k < 40; k++) {
       // 1 MB strings of their own (built, not repeated), each giving a clean 40-character slice and a junction.
       const parent = Array.from({ length: 1 << 20 }, (_, i) => String.fromCharCode(97 + ((i * 7 + k) % 26))).join("");
@@ -83,7 +72,7 @@ describe("remembered clean texts", () => {
       expect(redactor.redactTree({ lines: [parent.slice(2000, 2040), parent.slice(3000, 3040)] }).counts).toEqual({});
     }
     // 40 MB of parents (80 in two-byte form) were made; the 120 remembered texts and junctions are a few KB.
-    expect(heapMb() - before).toBeLessThan(8);
+    expect(heapUsedAfterGcMb() - before).toBeLessThan(8);
   });
 
   it("a long-running engine keeps nothing of the keys of earlier trees", () => {
@@ -93,11 +82,11 @@ describe("remembered clean texts", () => {
       return [{ [key]: "first line" }, { [key]: "second line" }];
     };
     for (let i = 0; i < 1000; i++) redactor.redactTree(tree(i));
-    const before = heapMb();
+    const before = heapUsedAfterGcMb();
     // 100,000 trees, each under a key never seen before, each with a junction between its two strings.
     for (let i = 1000; i < 101_000; i++) expect(redactor.redactTree(tree(i)).counts).toEqual({});
     // Without emptying the junctions' key index between walks: +8.6 MB here.
-    expect(heapMb() - before).toBeLessThan(2);
+    expect(heapUsedAfterGcMb() - before).toBeLessThan(2);
   });
 
   it("a non-ASCII text with a finding is redacted every time, the same", () => {

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { context, trace } from "@opentelemetry/api";
@@ -11,13 +9,11 @@ import * as singletonsModule from "@langchain/core/singletons";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { LangChainInstrumentation } from "../../src/instrumentation.js";
 import { RunIdGenerator } from "../../src/ids.js";
+import { heapUsedAfterGcMb } from "../helpers.js";
 
 // Bounded: 200,000 invocations of a two-run chain (about 20-40 s here), spans into a discarding batch exporter.
 const INVOCATIONS = 200_000;
 const SAMPLES = 10;
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 let exported = 0;
 const provider = new TracerProvider({
@@ -50,17 +46,13 @@ const outer = RunnableLambda.from(async (x: number, config) => inner.invoke(x, c
 
 describe(`soak: ${INVOCATIONS.toLocaleString("en")} invocations`, () => {
   it("open runs return to zero and memory stays flat", { timeout: 300_000 }, async () => {
-    const heapMb = () => {
-      gc();
-      return process.memoryUsage().heapUsed / 1e6;
-    };
     const samples: { done: number; heapMb: number; rssMb: number; openRuns: number }[] = [];
     const every = INVOCATIONS / SAMPLES;
     for (let i = 0; i < INVOCATIONS; i++) {
       await outer.invoke(i, { metadata: { session_id: `s-${i % 50}` } });
       if ((i + 1) % every === 0) {
         await provider.forceFlush();
-        samples.push({ done: i + 1, heapMb: heapMb(), rssMb: process.memoryUsage().rss / 1e6, openRuns: instrumentation.handler.openRunCount });
+        samples.push({ done: i + 1, heapMb: heapUsedAfterGcMb(), rssMb: process.memoryUsage().rss / 1e6, openRuns: instrumentation.handler.openRunCount });
       }
     }
     await provider.forceFlush();
