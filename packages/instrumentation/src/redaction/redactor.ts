@@ -409,6 +409,9 @@ export class Redactor {
     if (this._cleanJunctions.has(tail, head)) return;
     const findings = this._findingsAt(this._findings, MAX_NESTING + 1);
     let alone: { tail: Findings; head: Findings } | undefined;
+    // This junction's own finding ends it; one found at an earlier junction of the walk does not (its second
+    // joining would go unscanned: a card split with a space after a key split without one).
+    let seeded = false;
     for (const joiner of JOINERS) {
       findings.reset();
       const joined = tail + joiner + head;
@@ -430,8 +433,9 @@ export class Redactor {
         this._seed(index, { start: 0, end: end - headStart, kind, counted: true });
         // The previous leaf is already written: a second walk applies its part.
         this._tailSeeds = true;
+        seeded = true;
       }
-      if (this._tailSeeds) return;
+      if (seeded) return;
     }
     // Both joinings scanned, nothing across the junction.
     this._cleanJunctions.add(tail, head);

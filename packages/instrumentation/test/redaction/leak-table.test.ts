@@ -270,6 +270,15 @@ const EVASIONS: Row[] = [
     },
   },
   {
+    channel: "card split with a space across two messages, after an API key split across two others",
+    forbidden: ["B7mkJa2GOYHaJR5R9WeA5Lc5", "Lz8lHIq1", "4539 1488", "0343 6467"],
+    drive: (h) => {
+      const messages = ["key sk-proj-B7mkJa2GOYHaJR5R9WeA5Lc5", "Lz8lHIq1 ok", "my card is 4539 1488", "0343 6467 thanks"];
+      h.handleChatModelStart(CHAT, [messages.map((content) => ({ type: "human", content }))], ROOT, undefined, {}, [], {}, "m");
+      h.handleLLMEnd({ generations: [[{ text: "ok", message: { type: "ai", content: "ok" } }]] }, ROOT);
+    },
+  },
+  {
     channel: "API key split across two messages of one request",
     forbidden: ["B7mkJa2GOYHaJR5R9WeA5Lc5", "Lz8lHIq1"],
     drive: (h) => {
@@ -308,7 +317,7 @@ beforeEach(() => {
 
 describe("leak table: nothing raw leaves under the default policy (redacted)", () => {
   it(`covers ${CHANNELS.length} channels and ${EVASIONS.length} evasions`, () => {
-    expect([CHANNELS.length, EVASIONS.length]).toEqual([25, 27]);
+    expect([CHANNELS.length, EVASIONS.length]).toEqual([25, 28]);
   });
 
   it.each(all.map((row) => [`${row.table}: ${row.channel}`, row] as const))("%s", async (_name, row) => {
